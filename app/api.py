@@ -1,0 +1,75 @@
+"""The JSON API (design.md, "HTTP contract")."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from app.auth import owner_required
+from app.catalogue import Catalogue
+from app.errors import AppError
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def catalogue() -> Catalogue:
+    return current_app.extensions["catalogue"]
+
+
+def json_body() -> object:
+    body = request.get_json(silent=True)
+    if body is None:
+        raise AppError('Send a JSON body (Content-Type: application/json) with "number", '
+                       '"title" and "html".', status=400, code="bad_json")
+    return body
+
+
+@bp.get("/volumes")
+def list_volumes() -> object:
+    volumes, _ = catalogue().snapshot()
+    return jsonify({"volumes": [volume.summary() for volume in volumes]})
+
+
+@bp.post("/volumes/preview")
+@owner_required
+def preview() -> object:
+    _, _, safe, report = catalogue().prepare(json_body())
+    return jsonify({"html": safe, "report": report.as_dict()})
+
+
+@bp.post("/volumes")
+@owner_required
+def add() -> object:
+    record, report = catalogue().add(json_body())
+    volume = {key: record[key] for key in ("id", "number", "title", "added_at")}
+    return jsonify({"volume": volume | {"builtin": False}, "report": report.as_dict()}), 201
+
+
+@bp.delete("/volumes/<volume_id>")
+@owner_required
+def delete(volume_id: str) -> object:
+    catalogue().delete(volume_id)
+    return "", 204
+
+
+@bp.post("/connection-test")
+@owner_required
+def connection_test() -> object:
+    return jsonify(catalogue().store.connection_test().as_dict())
+
+
+@bp.get("/revisions")
+@owner_required
+def revisions() -> object:
+    return jsonify({"revisions": catalogue().store.revisions()})
+
+
+@bp.post("/volumes/restore")
+@owner_required
+def restore() -> object:
+    body = json_body()
+    if not isinstance(body, dict) or not body.get("revision") or not body.get("volume_id"):
+        raise AppError('Send {"revision": "<version>", "volume_id": "<id>"}.', status=400,
+                       code="bad_input")
+    record = catalogue().store.restore_volume(str(body["revision"]), str(body["volume_id"]))
+    volume = {key: record.get(key) for key in ("id", "number", "title", "added_at")}
+    return jsonify({"volume": volume | {"builtin": False}}), 201

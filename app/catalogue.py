@@ -1,0 +1,104 @@
+"""The guide's volumes: built-ins plus the added ones from the store, and the owner's changes.
+
+Writes go validate -> sanitize -> store (read-modify-write under the store's lock), and every
+check that depends on the other volumes runs inside the change, against the current document.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from app.errors import AppError
+from app.sanitize import Report, clean
+from app.storage import Snapshot, Store
+from app.volumes import (
+    Volume,
+    VolumeError,
+    add_record,
+    find_record,
+    new_record,
+    remove_record,
+    stored_volumes,
+    validate_fields,
+)
+
+
+class Catalogue:
+    def __init__(self, store: Store, builtins: list[Volume], max_html_bytes: int) -> None:
+        self.store = store
+        self.builtins = builtins
+        self.max_html_bytes = max_html_bytes
+
+    def snapshot(self) -> tuple[list[Volume], Snapshot]:
+        """Every volume in display order, and the stored snapshot they came from."""
+        snapshot = self.store.load()
+        added = [volume for volume, _ in stored_volumes(snapshot.document)]
+        return sorted(self.builtins + added, key=lambda v: v.sort_key), snapshot
+
+    def prepare(self, payload: object) -> tuple[str, str, str, Report]:
+        """Validate and sanitize an add request: number, title, safe HTML and the report."""
+        number, title, html = validate_fields(payload)
+        size = len(html.encode("utf-8", "surrogatepass"))
+        if size > self.max_html_bytes:
+            raise VolumeError(
+                f"The HTML is {size / 1_048_576:.1f} MB; a volume can be at most "
+                f"{self.max_html_bytes // 1_048_576} MB. Split it into two volumes.",
+                status=413, code="too_large")
+        safe, report = clean(html)
+        if not has_content(safe):
+            raise VolumeError("Nothing is left after sanitizing: the HTML held only markup "
+                              "that is not allowed (see the report). Paste the volume's "
+                              "content itself.", status=422, code="empty_after_sanitizing")
+        return number, title, safe, report
+
+    def add(self, payload: object) -> tuple[dict, Report]:
+        number, title, safe, report = self.prepare(payload)
+        record = new_record(number, title, safe)
+
+        def change(document: dict) -> dict:
+            self._refuse_taken_number(document, number)
+            return add_record(document, record)
+
+        self.store.modify(change)
+        return record, report
+
+    def delete(self, volume_id: str) -> None:
+        if any(volume.id == volume_id for volume in self.builtins):
+            raise AppError("Built-in volumes are part of the guide and cannot be deleted.",
+                           status=403, code="builtin")
+
+        def change(document: dict) -> dict:
+            if find_record(document, volume_id) is None:
+                raise AppError(f"No added volume has the id {volume_id!r}: reload the list.",
+                               status=404, code="unknown_volume")
+            return remove_record(document, volume_id)
+
+        self.store.modify(change)
+
+    def _refuse_taken_number(self, document: dict, number: str) -> None:
+        taken = {v.number: v.title for v in self.builtins}
+        taken.update({str(r.get("number", "")).strip(): str(r.get("title", ""))
+                      for r in document["volumes"]})
+        if number in taken:
+            raise AppError(f"Volume {number} already exists ({taken[number]}). Choose another "
+                           "number, or delete that volume first.", status=409,
+                           code="number_taken")
+
+
+class _VisibleContent(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def handle_data(self, data: str) -> None:
+        self.found = self.found or bool(data.strip())
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.found = self.found or tag in {"svg", "hr"}
+
+
+def has_content(html: str) -> bool:
+    """True when sanitized HTML still shows something: text or a drawing."""
+    parser = _VisibleContent()
+    parser.feed(html)
+    return parser.found

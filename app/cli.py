@@ -1,0 +1,103 @@
+"""`study-guide serve | export PATH | check`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.config import ConfigError
+
+
+def default_workers() -> int:
+    return min(2 * (os.cpu_count() or 1) + 1, 8)
+
+
+def serve(args: argparse.Namespace) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    from app import create_app
+
+    flask_app = create_app()  # once, in the master: one generated owner token for all workers
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("threads", args.threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 20)
+            self.cfg.set("keepalive", 5)
+            self.cfg.set("preload_app", True)
+            self.cfg.set("accesslog", "-" if args.access_log else None)
+
+        def load(self) -> object:
+            return flask_app
+
+    Server().run()
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    from app import create_app
+    from app.export import standalone_html
+
+    app = create_app()
+    with app.test_request_context("/"):
+        volumes, _ = app.extensions["catalogue"].snapshot()
+        html = standalone_html(volumes, datetime.now(UTC).date())
+    path = Path(args.path)
+    path.write_text(html, encoding="utf-8")
+    print(f"Wrote {path} ({len(html.encode('utf-8')):,} bytes, {len(volumes)} volumes).")
+    return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    from app.config import load_settings
+    from app.storage import make_store
+
+    report = make_store(load_settings()).connection_test().as_dict()
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"backend: {report['backend']}")
+        for key in ("location", "gist_id", "token", "scopes", "file_found", "volumes",
+                    "rate_limit"):
+            if report.get(key) not in ("", [], {}, None):
+                print(f"{key}: {report[key]}")
+        for problem in report["problems"]:
+            print(f"problem: {problem['message']}\n  fix: {problem['fix']}")
+        print("ok" if report["ok"] else "problems found")
+    return 0 if report["ok"] else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="study-guide", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_parser = commands.add_parser("serve", help="run the production WSGI server")
+    serve_parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve_parser.add_argument("--workers", type=int, default=default_workers())
+    serve_parser.add_argument("--threads", type=int, default=4)
+    serve_parser.add_argument("--access-log", action="store_true")
+    serve_parser.set_defaults(run=serve)
+    export_parser = commands.add_parser("export", help="write the standalone HTML file")
+    export_parser.add_argument("path")
+    export_parser.set_defaults(run=export)
+    check_parser = commands.add_parser("check", help="test the storage connection")
+    check_parser.add_argument("--json", action="store_true")
+    check_parser.set_defaults(run=check)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except ConfigError as error:
+        print(f"study-guide: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""The owner's page: storage status, the volume builder and the list of volumes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from app.auth import is_owner
+from app.catalogue import Catalogue
+
+bp = Blueprint("manage", __name__)
+PROMPT = (Path(__file__).resolve().parent.parent / "templates" / "manage" / "prompt.txt")
+
+
+@bp.get("/manage")
+def index() -> object:
+    if not is_owner():
+        return redirect(url_for("auth.login", next=request.path))
+    catalogue: Catalogue = current_app.extensions["catalogue"]
+    volumes, snapshot = catalogue.snapshot()
+    added = [volume for volume in volumes if not volume.builtin]
+    numbers = [int(volume.number) for volume in volumes if volume.number.isdigit()]
+    return render_template(
+        "manage/index.html",
+        storage=catalogue.store.describe(),
+        added=added,
+        builtins=[volume for volume in volumes if volume.builtin],
+        synced_at=snapshot.synced_at,
+        notice=snapshot.notice,
+        next_number=max(numbers, default=0) + 1,
+        prompt=PROMPT.read_text(encoding="utf-8"),
+    )

@@ -1,0 +1,263 @@
+"""The one allowlist policy for volume HTML, on nh3 (the binding to Rust's ammonia).
+
+`clean(html, id_prefix)` returns the safe fragment and a report of what the policy removed.
+Element ids are prefixed per volume and in-volume references (`href="#x"`, `url(#x)`) rewritten,
+so two volumes that both define `id="arrow"` both render right.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import nh3
+
+HTML_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
+    "details", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "hr", "i",
+    "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong",
+    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "var",
+}
+SVG_TAGS = {
+    "svg", "g", "defs", "marker", "path", "rect", "circle", "ellipse", "line", "polyline",
+    "polygon", "text", "tspan", "linearGradient", "radialGradient", "stop", "title", "desc",
+}
+# Tags whose content is dropped along with the tag: never text a reader should see.
+DROP_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed", "noscript",
+                     "textarea", "select", "option", "math", "foreignObject", "xmp", "noembed",
+                     "noframes", "plaintext"}
+
+GLOBAL_ATTRIBUTES = {"id", "style", "title", "role", "lang", "dir", "aria-label",
+                     "aria-hidden", "aria-describedby", "aria-labelledby"}
+SVG_PRESENTATION = {
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
+    "stroke-dasharray", "stroke-dashoffset", "stroke-linecap", "stroke-linejoin",
+    "stroke-miterlimit", "opacity", "transform", "font-size", "font-family", "font-weight",
+    "font-style", "text-anchor", "dominant-baseline", "alignment-baseline", "baseline-shift",
+    "letter-spacing", "text-decoration", "visibility", "display", "marker-start", "marker-mid",
+    "marker-end", "vector-effect", "paint-order",
+}
+SVG_GEOMETRY = {"x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "width",
+                "height", "d", "points", "dx", "dy", "rotate", "textLength", "lengthAdjust",
+                "pathLength"}
+TAG_ATTRIBUTES: dict[str, set[str]] = {
+    "*": GLOBAL_ATTRIBUTES,
+    "a": {"href"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "details": {"open"},
+    "svg": {"viewBox", "preserveAspectRatio"} | SVG_PRESENTATION | SVG_GEOMETRY,
+    "marker": {"viewBox", "markerWidth", "markerHeight", "refX", "refY", "orient",
+               "markerUnits", "preserveAspectRatio"} | SVG_PRESENTATION,
+    "linearGradient": {"x1", "y1", "x2", "y2", "gradientUnits", "gradientTransform",
+                       "spreadMethod"},
+    "radialGradient": {"cx", "cy", "r", "fx", "fy", "fr", "gradientUnits",
+                       "gradientTransform", "spreadMethod"},
+    "stop": {"offset", "stop-color", "stop-opacity"},
+}
+for _tag in SVG_TAGS - {"svg", "marker", "linearGradient", "radialGradient", "stop"}:
+    TAG_ATTRIBUTES[_tag] = SVG_PRESENTATION | SVG_GEOMETRY
+
+# The design system's classes (design-system.md); every other class is removed.
+DESIGN_CLASSES = {
+    "sl", "card", "g2", "g3", "g4", "fml", "tag", "good", "bad", "insight", "qa", "qa-q", "qa-a",
+    "cheat-grid", "cheat-cell", "cheat-label", "cheat-val", "cheat-sub", "sources", "diagram",
+    "lead", "muted", "c-cyan", "c-green", "c-amber", "c-violet", "c-rose", "c-sky", "c-pink",
+    "c-indigo",
+}
+CODE_CLASSES = {f"language-{name}" for name in (
+    "python", "bash", "shell", "text", "json", "yaml", "javascript", "sql", "toml", "plaintext")}
+ALLOWED_CLASSES = {tag: DESIGN_CLASSES for tag in HTML_TAGS - {"code"}}
+ALLOWED_CLASSES["code"] = DESIGN_CLASSES | CODE_CLASSES
+
+CSS_PROPERTIES = {
+    "color", "background", "background-color", "border", "border-top", "border-right",
+    "border-bottom", "border-left", "border-color", "border-width", "border-style",
+    "border-radius", "border-collapse", "border-left-color", "border-top-color",
+    "margin", "margin-top", "margin-right", "margin-bottom", "margin-left",
+    "padding", "padding-top", "padding-right", "padding-bottom", "padding-left",
+    "font", "font-size", "font-weight", "font-style", "font-family", "font-variant",
+    "line-height", "letter-spacing", "text-align", "text-decoration", "text-transform",
+    "text-indent", "vertical-align", "white-space", "word-break", "overflow-wrap",
+    "display", "width", "max-width", "min-width", "height", "max-height", "min-height",
+    "gap", "row-gap", "column-gap", "grid-template-columns", "grid-column", "grid-row",
+    "flex", "flex-direction", "flex-wrap", "flex-grow", "flex-shrink", "flex-basis",
+    "align-items", "align-self", "justify-content", "opacity", "list-style",
+    "list-style-type", "overflow", "overflow-x", "overflow-y", "box-shadow", "box-sizing",
+    "fill", "stroke", "stroke-width", "stroke-dasharray", "font-feature-settings",
+    "font-variant-numeric", "text-underline-offset", "cursor", "float", "clear", "transform",
+}
+# A value may not load anything, run anything or hide tricks in escapes or comments.
+UNSAFE_CSS_VALUE = re.compile(
+    r"expression|javascript|vbscript|behavior|binding|@|\\|/\*|<|>|&|image-set|image\(|"
+    r"\bvar\(|\benv\(|\bsrc\(",
+    re.IGNORECASE,
+)
+CSS_URL = re.compile(r"url\(\s*([^)]*)\)", re.IGNORECASE)
+LOCAL_REF = re.compile(r"#[A-Za-z][\w.:-]*")
+URL_SCHEMES = ("http://", "https://", "mailto:")
+URL_ATTRIBUTE_REF = re.compile(r"url\(#([A-Za-z][\w.:-]*)\)")
+REFERENCE_ATTRIBUTES = {"fill", "stroke", "marker-start", "marker-mid", "marker-end",
+                        "clip-path", "mask", "filter"}
+
+
+@dataclass
+class Report:
+    """What the policy removed from one fragment."""
+
+    removed_tags: dict[str, int] = field(default_factory=dict)
+    removed_attributes: dict[str, int] = field(default_factory=dict)
+    removed_classes: dict[str, int] = field(default_factory=dict)
+    removed_styles: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.removed_tags or self.removed_attributes or self.removed_classes
+                    or self.removed_styles)
+
+    def as_dict(self) -> dict:
+        return {
+            "removed_tags": self.removed_tags,
+            "removed_attributes": self.removed_attributes,
+            "removed_classes": self.removed_classes,
+            "removed_styles": self.removed_styles,
+            "changed": self.changed,
+        }
+
+
+class _MarkupCounter(HTMLParser):
+    """Counts start tags and attribute names, to tell what sanitizing removed."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter[str] = Counter()
+        self.attributes: Counter[str] = Counter()
+        self.classes: Counter[str] = Counter()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] += 1
+        for name, value in attrs:
+            self.attributes[name] += 1
+            if name == "class" and value:
+                self.classes.update(value.split())
+            if name == "id" and value:
+                self.ids.add(value.strip())
+
+    handle_startendtag = handle_starttag
+
+
+def _count(html: str) -> _MarkupCounter:
+    counter = _MarkupCounter()
+    counter.feed(html)
+    counter.close()
+    return counter
+
+
+def _clean_style(value: str, rename: dict[str, str], removed: Counter[str]) -> str | None:
+    kept = []
+    for declaration in value.split(";"):
+        if not declaration.strip():
+            continue
+        name, sep, raw = declaration.partition(":")
+        name = name.strip().lower()
+        raw = raw.strip()
+        if not sep or name not in CSS_PROPERTIES or not raw or UNSAFE_CSS_VALUE.search(raw):
+            removed[name or "?"] += 1
+            continue
+        urls = CSS_URL.findall(raw)
+        if any(not LOCAL_REF.fullmatch(url.strip(" '\"")) for url in urls):
+            removed[name] += 1
+            continue
+        raw = CSS_URL.sub(lambda m: _local_url(m.group(1), rename), raw)
+        kept.append(f"{name}: {raw}")
+    return "; ".join(kept) if kept else None
+
+
+def _local_url(reference: str, rename: dict[str, str]) -> str:
+    target = reference.strip(" '\"").lstrip("#")
+    return f"url(#{rename.get(target, target)})"
+
+
+def _safe_href(value: str, rename: dict[str, str]) -> str | None:
+    # Browsers ignore whitespace and control characters inside schemes: strip them first.
+    compact = re.sub(r"[\x00-\x20]", "", value)
+    if compact.startswith("#"):
+        target = compact[1:]
+        return "#" + rename.get(target, target)
+    if compact.lower().startswith(URL_SCHEMES):
+        return value.strip()
+    return None
+
+
+def clean(html: str, id_prefix: str = "") -> tuple[str, Report]:
+    """Sanitize one volume fragment; `id_prefix` namespaces its element ids."""
+    before = _count(html)
+    rename = {old: f"{id_prefix}{old}" for old in before.ids} if id_prefix else {}
+    removed_styles: Counter[str] = Counter()
+
+    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "id":
+            return rename.get(value.strip(), value.strip())
+        if attribute == "style":
+            return _clean_style(value, rename, removed_styles)
+        if attribute == "href":
+            return _safe_href(value, rename)
+        if attribute in REFERENCE_ATTRIBUTES and "url(" in value:
+            return URL_ATTRIBUTE_REF.sub(lambda m: _local_url(m.group(1), rename), value)
+        return value
+
+    safe = nh3.clean(
+        html,
+        tags=HTML_TAGS | SVG_TAGS,
+        clean_content_tags=DROP_WITH_CONTENT - (HTML_TAGS | SVG_TAGS),
+        attributes=TAG_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        attribute_filter=attribute_filter,
+        url_schemes={"http", "https", "mailto"},
+        # No rel is added: external links carry none, and the Referrer-Policy header governs.
+        link_rel=None,
+        strip_comments=True,
+    )
+    after = _count(safe)
+    report = Report(
+        removed_tags=_shrinkage(before.tags, after.tags),
+        removed_attributes=_shrinkage(before.attributes, after.attributes),
+        removed_classes=_shrinkage(before.classes, after.classes),
+        removed_styles=dict(removed_styles),
+    )
+    return safe, report
+
+
+def _shrinkage(before: Counter[str], after: Counter[str]) -> dict[str, int]:
+    return {name: before[name] - after[name] for name in sorted(before)
+            if before[name] > after[name]}
+
+
+_CACHE: OrderedDict[tuple[str, str], tuple[str, Report]] = OrderedDict()
+_CACHE_SIZE = 512
+_CACHE_LOCK = threading.Lock()
+
+
+def clean_cached(html: str, id_prefix: str = "") -> tuple[str, Report]:
+    """`clean`, memoised by content hash: the same volume is sanitized once per process."""
+    key = (hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest(), id_prefix)
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    result = clean(html, id_prefix)
+    with _CACHE_LOCK:
+        _CACHE[key] = result
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result

@@ -1,0 +1,109 @@
+"""The embedded default: the stored document as a JSON file in the data folder."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from filelock import FileLock
+
+from app.storage import (
+    Change,
+    ConnectionReport,
+    Snapshot,
+    Store,
+    StoredDocumentUnreadable,
+)
+from app.volumes import FILENAME, DocumentError, dump_document, empty_document, parse_document
+
+
+class LocalStore(Store):
+    backend = "local"
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = Path(data_dir) / FILENAME
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # A file lock, so several server processes writing at once never lose a volume.
+        self._lock = FileLock(str(self.path) + ".lock", timeout=30)
+        self._cache_key: tuple | None = None
+        self._cached: Snapshot | None = None
+        self._cache_guard = threading.Lock()
+
+    def _stat_key(self) -> tuple | None:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def _read(self) -> tuple[dict, str]:
+        if not self.path.exists():
+            return empty_document(), "empty"
+        raw = self.path.read_bytes()
+        try:
+            document = parse_document(raw.decode("utf-8"))
+        except (DocumentError, UnicodeDecodeError) as exc:
+            raise StoredDocumentUnreadable(
+                f"The stored volumes file {self.path} cannot be read: {exc}. Fix the file or "
+                "move it aside; nothing is written to it until then.") from exc
+        return document, hashlib.sha256(raw).hexdigest()[:16]
+
+    def load(self) -> Snapshot:
+        key = self._stat_key()
+        with self._cache_guard:
+            if self._cached is not None and key == self._cache_key:
+                return self._cached
+        document, version = self._read()
+        synced = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        snapshot = Snapshot(document=document, version=version, synced_at=synced)
+        with self._cache_guard:
+            self._cache_key, self._cached = key, snapshot
+        return snapshot
+
+    def modify(self, change: Change) -> dict:
+        with self._lock:
+            document, _ = self._read()
+            updated = change(document)
+            self._write(dump_document(updated))
+        return updated
+
+    def _write(self, text: str) -> None:
+        """Atomic replace: temp file in the same folder, fsync, rename, fsync the folder."""
+        fd, temp = tempfile.mkstemp(prefix=".volumes-", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        folder = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+    def connection_test(self) -> ConnectionReport:
+        report = ConnectionReport(backend=self.backend, location=str(self.path),
+                                  file_found=self.path.exists())
+        try:
+            report.volumes = len(self.load().document["volumes"])
+        except StoredDocumentUnreadable as exc:
+            report.problem("file_unreadable", exc.message,
+                           f"Repair {self.path} (it must be JSON with a \"volumes\" list) or "
+                           "move it aside to start with no added volumes.")
+        if not os.access(self.path.parent, os.W_OK):
+            report.problem("folder_read_only", f"The data folder {self.path.parent} is not "
+                           "writable, so volumes cannot be added.",
+                           "Give the server's user write access, or set STUDY_GUIDE_DATA_DIR "
+                           "to a writable folder.")
+        return report
+
+    def describe(self) -> dict:
+        return {"backend": self.backend, "location": str(self.path)}
