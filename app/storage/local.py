@@ -27,8 +27,8 @@ class LocalStore(Store):
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / FILENAME
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # A file lock, so several server processes writing at once never lose a volume.
-        self._lock = FileLock(str(self.path) + ".lock", timeout=30)
+        self._lock: FileLock | None = None
+        self._lock_pid = 0
         self._cache_key: tuple | None = None
         self._cached: Snapshot | None = None
         self._cache_guard = threading.Lock()
@@ -64,8 +64,16 @@ class LocalStore(Store):
             self._cache_key, self._cached = key, snapshot
         return snapshot
 
+    def _file_lock(self) -> FileLock:
+        """A file lock, so several server processes writing at once never lose a volume.
+        Made per process: a lock object must not cross a fork (gunicorn preloads the app)."""
+        if self._lock is None or self._lock_pid != os.getpid():
+            self._lock = FileLock(str(self.path) + ".lock", timeout=30)
+            self._lock_pid = os.getpid()
+        return self._lock
+
     def modify(self, change: Change) -> dict:
-        with self._lock:
+        with self._file_lock():
             document, _ = self._read()
             updated = change(document)
             self._write(dump_document(updated))

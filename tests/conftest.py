@@ -1,0 +1,153 @@
+"""Shared fixtures: apps on a temporary data folder, real server processes, and Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+OWNER_TOKEN = "test-owner-token-0123456789"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic", "--disable-default-apps", "--disable-extensions"]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def make_app(data_dir: Path) -> Callable:
+    """`make_app(**env)`: an app on a fresh data folder, local storage unless env says not."""
+    from app import create_app
+
+    def build(**env: str):
+        settings = {"STUDY_GUIDE_DATA_DIR": str(data_dir), "OWNER_TOKEN": OWNER_TOKEN} | env
+        app = create_app(settings)
+        app.config["TESTING"] = True
+        return app
+
+    return build
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def owner_headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {OWNER_TOKEN}"}
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf[-_]token"[^>]*(?:content|value)="([^"]+)"', html)
+    assert match, "the page carries no CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def signed_in_client(client):
+    """A test client signed in through the form; `.csrf` holds the manage page's token."""
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"token": OWNER_TOKEN, "csrf_token": token})
+    assert response.status_code == 303
+    client.csrf = csrf_token_from(client.get("/manage").get_data(as_text=True))
+    return client
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class ServerProcess:
+    url: str
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def run_server(data_dir: Path) -> Iterator[Callable[..., ServerProcess]]:
+    """`run_server(env)`: the app in its own process (gunicorn, as in production)."""
+    started: list[ServerProcess] = []
+
+    def start(env: dict[str, str] | None = None, workers: int = 1) -> ServerProcess:
+        port = free_port()
+        environment = {key: value for key, value in os.environ.items()
+                       if key not in {"GITHUB_TOKEN", "GIST_ID", "OWNER_TOKEN"}}
+        environment |= {"STUDY_GUIDE_DATA_DIR": str(data_dir), "OWNER_TOKEN": OWNER_TOKEN}
+        environment |= env or {}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port",
+             str(port), "--workers", str(workers), "--threads", "4"],
+            cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        server = ServerProcess(f"http://127.0.0.1:{port}", process)
+        started.append(server)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError("server exited: " + process.stderr.read().decode()[-2000:])
+            try:
+                if requests.get(server.url + "/healthz", timeout=1).ok:
+                    return server
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not answer /healthz within 20 s")
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's chromium driven by Playwright; in CI it must be there (never a skip)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    yield page
+    context.close()

@@ -1,0 +1,46 @@
+import pytest
+
+from app.config import ConfigError, load_settings, mask
+
+
+def test_half_configured_gist_is_a_start_up_error(tmp_path):
+    with pytest.raises(ConfigError, match="GITHUB_TOKEN is set but GIST_ID is not"):
+        load_settings({"GITHUB_TOKEN": "ghp_x", "STUDY_GUIDE_DATA_DIR": str(tmp_path)})
+    with pytest.raises(ConfigError, match="GIST_ID is set but GITHUB_TOKEN is not"):
+        load_settings({"GIST_ID": "abc", "STUDY_GUIDE_DATA_DIR": str(tmp_path)})
+
+
+def test_local_storage_is_the_default(tmp_path):
+    settings = load_settings({"STUDY_GUIDE_DATA_DIR": str(tmp_path)})
+    assert settings.backend == "local"
+    assert settings.github_api_url == "https://api.github.com"
+    assert settings.data_dir == tmp_path.resolve()
+
+
+def test_owner_token_is_generated_when_unset(tmp_path):
+    first = load_settings({"STUDY_GUIDE_DATA_DIR": str(tmp_path)})
+    second = load_settings({"STUDY_GUIDE_DATA_DIR": str(tmp_path)})
+    assert first.owner_token_generated and len(first.owner_token) >= 24
+    assert first.owner_token != second.owner_token
+
+
+def test_short_owner_token_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="shorter than 12"):
+        load_settings({"OWNER_TOKEN": "short", "STUDY_GUIDE_DATA_DIR": str(tmp_path)})
+
+
+def test_secret_key_is_generated_once_into_the_data_folder(tmp_path):
+    first = load_settings({"STUDY_GUIDE_DATA_DIR": str(tmp_path)}).secret_key
+    second = load_settings({"STUDY_GUIDE_DATA_DIR": str(tmp_path)}).secret_key
+    assert first == second == (tmp_path / "secret_key").read_text()
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_bad_cache_seconds_is_explained(tmp_path):
+    with pytest.raises(ConfigError, match="GIST_CACHE_SECONDS"):
+        load_settings({"GIST_CACHE_SECONDS": "soon", "STUDY_GUIDE_DATA_DIR": str(tmp_path)})
+
+
+def test_mask_shows_at_most_four_characters_each_end():
+    assert mask("ghp_abcdefghijklmnopqrstuvwxyz0123") == "ghp_…0123"
+    assert mask("short") == "••••••••"

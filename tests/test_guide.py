@@ -1,0 +1,103 @@
+import gzip
+import re
+
+import brotli
+
+from app.volumes import load_builtins
+
+
+def test_guide_shows_every_volume_in_its_wrapper(client, owner_headers):
+    client.post("/api/volumes", headers=owner_headers,
+                json={"number": "10", "title": "Diffusion", "html": '<div class="sl">01 — A</div>'})
+    html = client.get("/").get_data(as_text=True)
+    for volume in load_builtins():
+        assert f'<section class="volume" id="vol-{volume.number}"' in html
+        assert f'href="#vol-{volume.number}"' in html
+    assert '<section class="volume" id="vol-10"' in html
+    assert '<span class="vol-num">VOL. X</span>' in html
+    assert 'id="vol-10-01" class="sl"' in html
+
+
+def test_guide_links_download_and_manage(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/download"' in html and 'href="/manage"' in html
+
+
+def test_guide_makes_no_third_party_requests(client):
+    html = client.get("/").get_data(as_text=True)
+    loads = re.findall(r'<(?:link|script|img)\b[^>]*(?:href|src)="([^"]+)"', html)
+    assert loads and all(url.startswith("/static/") for url in loads)
+
+
+def test_guide_is_cached_with_a_strong_etag_and_revalidates(client):
+    first = client.get("/")
+    etag = first.headers["ETag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    again = client.get("/", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+
+
+def test_guide_etag_changes_when_volumes_change(client, owner_headers):
+    before = client.get("/").headers["ETag"]
+    client.post("/api/volumes", headers=owner_headers,
+                json={"number": "10", "title": "New", "html": "<p>new</p>"})
+    after = client.get("/")
+    assert after.headers["ETag"] != before and "New" in after.get_data(as_text=True)
+
+
+def test_guide_is_served_precompressed(client):
+    plain = client.get("/").data
+    brotli_response = client.get("/", headers={"Accept-Encoding": "gzip, br"})
+    assert brotli_response.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(brotli_response.data) == plain
+    gzip_response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert gzip.decompress(gzip_response.data) == plain
+    assert brotli_response.headers["Vary"] == "Accept-Encoding"
+
+
+def test_page_views_never_sanitize(client, monkeypatch):
+    client.get("/")
+    import app.sanitize
+
+    def fail(*args, **kwargs):
+        raise AssertionError("sanitized during a page view")
+
+    monkeypatch.setattr(app.sanitize, "clean", fail)
+    assert client.get("/").status_code == 200
+
+
+def test_security_headers(client):
+    headers = client.get("/").headers
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_static_assets_have_hashed_urls_and_long_cache(client):
+    html = client.get("/").get_data(as_text=True)
+    css = re.search(r'href="(/static/css/guide\.css\?v=[0-9a-f]{12})"', html).group(1)
+    response = client.get(css)
+    assert response.status_code == 200
+    assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_healthz(client):
+    assert client.get("/healthz").get_json() == {"ok": True}
+
+
+def test_unknown_page_is_404_html(client):
+    response = client.get("/nowhere")
+    assert response.status_code == 404 and "nothing at this address" in response.text
+
+
+def test_manage_needs_sign_in(client):
+    response = client.get("/manage")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_manage_page_shows_storage_builder_and_volumes(signed_in_client, data_dir):
+    html = signed_in_client.get("/manage").get_data(as_text=True)
+    assert "Local file" in html and str(data_dir.resolve()) in html
+    assert "Test connection" in html and "Copy the volume-builder prompt" in html
+    assert "[PASTE YOUR NOTES HERE]" in html
+    assert "Built in (permanent)" in html

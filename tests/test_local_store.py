@@ -1,0 +1,86 @@
+import json
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from app.storage import StoredDocumentUnreadable
+from app.storage.local import LocalStore
+from app.volumes import FILENAME, add_record
+
+
+def add_many(data_dir: str, prefix: str, count: int) -> None:
+    store = LocalStore(Path(data_dir))
+    for index in range(count):
+        record = {"id": f"{prefix}{index}", "number": f"{prefix}{index}", "title": "t",
+                  "html": "<p>x</p>"}
+        store.modify(lambda document, record=record: add_record(document, record))
+
+
+def test_missing_file_reads_as_empty(tmp_path):
+    snapshot = LocalStore(tmp_path).load()
+    assert snapshot.document == {"volumes": []}
+
+
+def test_write_is_atomic_and_readable(tmp_path):
+    store = LocalStore(tmp_path)
+    store.modify(lambda d: add_record(d, {"id": "a", "number": "10", "title": "t", "html": "h"}))
+    assert json.loads((tmp_path / FILENAME).read_text())["volumes"][0]["id"] == "a"
+    assert not list(tmp_path.glob(".volumes-*.tmp"))
+
+
+def test_unknown_keys_are_written_back(tmp_path):
+    (tmp_path / FILENAME).write_text(json.dumps(
+        {"volumes": [{"id": "a", "number": "10", "title": "t", "html": "h", "tint": "teal"}],
+         "theme": {"accent": "#22d3ee"}}))
+    store = LocalStore(tmp_path)
+    store.modify(lambda d: add_record(d, {"id": "b", "number": "11", "title": "u", "html": "h"}))
+    document = json.loads((tmp_path / FILENAME).read_text())
+    assert document["theme"] == {"accent": "#22d3ee"}
+    assert document["volumes"][0]["tint"] == "teal"
+
+
+def test_an_unparseable_file_is_left_byte_for_byte_unchanged(tmp_path):
+    broken = b'{"volumes": [{"id": "a", "title": "half-written\xff'
+    (tmp_path / FILENAME).write_bytes(broken)
+    store = LocalStore(tmp_path)
+    with pytest.raises(StoredDocumentUnreadable, match="cannot be read"):
+        store.load()
+    with pytest.raises(StoredDocumentUnreadable, match="nothing is written"):
+        store.modify(lambda d: add_record(d, {"id": "b", "number": "1", "title": "t",
+                                              "html": "h"}))
+    assert (tmp_path / FILENAME).read_bytes() == broken
+
+
+def test_a_failed_change_leaves_the_file_alone(tmp_path):
+    store = LocalStore(tmp_path)
+    store.modify(lambda d: add_record(d, {"id": "a", "number": "10", "title": "t", "html": "h"}))
+    before = (tmp_path / FILENAME).read_bytes()
+
+    def refuse(document):
+        raise ValueError("refused")
+
+    with pytest.raises(ValueError):
+        store.modify(refuse)
+    assert (tmp_path / FILENAME).read_bytes() == before
+
+
+def test_concurrent_adds_from_two_processes_all_survive(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=add_many, args=(str(tmp_path), prefix, 25))
+               for prefix in ("a", "b")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    ids = {r["id"] for r in LocalStore(tmp_path).load().document["volumes"]}
+    assert ids == {f"{p}{i}" for p in "ab" for i in range(25)}
+
+
+def test_load_is_cached_until_the_file_changes(tmp_path):
+    store = LocalStore(tmp_path)
+    first = store.load()
+    assert store.load() is first
+    store.modify(lambda d: add_record(d, {"id": "a", "number": "10", "title": "t", "html": "h"}))
+    assert store.load().version != first.version
