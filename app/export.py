@@ -49,4 +49,5 @@ def standalone_html(volumes: list[Volume], saved_on: date) -> str:
         inline_js=script,
         csp=content_security_policy(script),
         home_href="#main",
+        favicon_data=base64.b64encode((STATIC / "favicon.svg").read_bytes()).decode(),
     )

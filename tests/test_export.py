@@ -18,7 +18,8 @@ def test_export_is_self_contained(client, owner_headers):
     client.post("/api/volumes", headers=owner_headers,
                 json={"number": "10", "title": "Added", "html": "<p>added volume</p>"})
     html = client.get("/download").get_data(as_text=True)
-    assert not re.search(r'<(?:link|script|img|iframe)\b[^>]*(?:href|src)=', html)
+    loads = re.findall(r'<(?:link|script|img|iframe)\b[^>]*(?:href|src)="([^"]*)"', html)
+    assert all(url.startswith("data:") for url in loads)
     assert "url(\"../fonts" not in html and "data:font/woff2;base64," in html
     assert "<style>" in html and "<script>" in html
     for volume in load_builtins():
