@@ -71,8 +71,8 @@ def create_app(env: dict[str, str] | None = None) -> Flask:
 def announce_owner_token(settings: Settings) -> None:
     # Printed, never logged: the console is the owner's, log files may be shared.
     print(f"\nNo OWNER_TOKEN is set, so this run made one:\n\n    {settings.owner_token}\n\n"
-          "Sign in at /login with it (for example http://127.0.0.1:5000/login). Set "
-          "OWNER_TOKEN in .env to keep one across restarts.\n", flush=True)
+          "Sign in at /login on this server with it (http://127.0.0.1:5000/login under "
+          "`make run`). Set OWNER_TOKEN in .env to keep one across restarts.\n", flush=True)
 
 
 def register_asset_urls(app: Flask) -> None:

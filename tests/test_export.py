@@ -1,6 +1,6 @@
 import re
-from html import unescape
 from datetime import UTC, datetime
+from html import unescape
 
 from conftest import OWNER_TOKEN
 

@@ -148,5 +148,6 @@ def test_merge_keeps_both_writers_changes():
 
 def test_merge_honours_their_delete():
     a, b = {"id": "a"}, {"id": "b"}
-    merged = merge_documents({"volumes": [a, b]}, {"volumes": [a]}, {"volumes": [a, b, {"id": "n"}]})
+    ours = {"volumes": [a, b, {"id": "n"}]}
+    merged = merge_documents({"volumes": [a, b]}, {"volumes": [a]}, ours)
     assert [r["id"] for r in merged["volumes"]] == ["a", "n"]

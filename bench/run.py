@@ -1,0 +1,73 @@
+"""Prints the sanitizer's time for a 100 KB volume and the size of `/` and of the export.
+
+Run: make bench (or .venv/bin/python bench/run.py).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app import create_app
+from app.sanitize import clean
+from app.volumes import BUILTIN_DIR, parse_builtin
+
+
+def sample_volume(target_bytes: int = 100 * 1024) -> str:
+    """About 100 KB of design-system HTML: built-in volumes when present, else generated."""
+    parts = [parse_builtin(p.read_text(encoding="utf-8"), p.name)["html"]
+             for p in sorted(BUILTIN_DIR.glob("*.html"))]
+    text = "".join(parts) or ""
+    section = ('<div class="sl">01 — Section</div><p class="lead">Text with <code>code</code> '
+               'and <strong>emphasis</strong>.</p><div class="g2"><div class="card">card</div>'
+               '</div><svg viewBox="0 0 640 200"><defs><marker id="m" markerWidth="6" '
+               'markerHeight="6" refX="5" refY="3"><path d="M0 0L6 3L0 6z"></path></marker>'
+               '</defs><line x1="10" y1="10" x2="600" y2="150" stroke="#22d3ee" '
+               'marker-end="url(#m)"></line><text x="20" y="40" fill="#e2e8f8">label</text>'
+               '</svg><table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1</td>'
+               '<td style="color: #4ade80">2</td></tr></tbody></table>')
+    while len(text.encode()) < target_bytes:
+        text += section
+    return text.encode()[:target_bytes].decode("utf-8", "ignore")
+
+
+def time_sanitizer(html: str, runs: int = 30) -> tuple[float, float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        clean(html, "bench-")
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), max(times)
+
+
+def page_sizes() -> dict[str, int]:
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app({"STUDY_GUIDE_DATA_DIR": folder, "OWNER_TOKEN": "bench-owner-token-1"})
+        client = app.test_client()
+        guide = client.get("/")
+        guide_br = client.get("/", headers={"Accept-Encoding": "br"})
+        guide_gzip = client.get("/", headers={"Accept-Encoding": "gzip"})
+        export = client.get("/download")
+        export_br = client.get("/download", headers={"Accept-Encoding": "br"})
+        return {"/ (bytes)": len(guide.data), "/ gzip": len(guide_gzip.data),
+                "/ brotli": len(guide_br.data), "export (bytes)": len(export.data),
+                "export brotli": len(export_br.data)}
+
+
+def main() -> None:
+    html = sample_volume()
+    median, worst = time_sanitizer(html)
+    print(f"{'measure':<34}{'value':>14}")
+    print(f"{'sanitize 100 KB volume, median':<34}{median:>11.1f} ms")
+    print(f"{'sanitize 100 KB volume, worst':<34}{worst:>11.1f} ms")
+    for name, size in page_sizes().items():
+        print(f"{name:<34}{size:>14,}")
+
+
+if __name__ == "__main__":
+    main()
