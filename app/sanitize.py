@@ -12,7 +12,6 @@ import re
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 import nh3
 
@@ -134,33 +133,41 @@ class Report:
         }
 
 
-class _MarkupCounter(HTMLParser):
-    """Counts start tags and attribute names, to tell what sanitizing removed."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: Counter[str] = Counter()
-        self.attributes: Counter[str] = Counter()
-        self.classes: Counter[str] = Counter()
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags[tag] += 1
-        for name, value in attrs:
-            self.attributes[name] += 1
-            if name == "class" and value:
-                self.classes.update(value.split())
-            if name == "id" and value:
-                self.ids.add(value.strip())
-
-    handle_startendtag = handle_starttag
+START_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+ATTRIBUTE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+# Text a browser never parses as markup: comments and raw-text elements.
+NOT_MARKUP = re.compile(r"<!--.*?(?:-->|$)|<(script|style|textarea|title|xmp)\b.*?(?:</\1\s*>|$)",
+                        re.IGNORECASE | re.DOTALL)
 
 
-def _count(html: str) -> _MarkupCounter:
-    counter = _MarkupCounter()
-    counter.feed(html)
-    counter.close()
-    return counter
+@dataclass
+class _Markup:
+    """Counts of start tags, attribute names and classes, to tell what sanitizing removed."""
+
+    tags: Counter[str] = field(default_factory=Counter)
+    attributes: Counter[str] = field(default_factory=Counter)
+    classes: Counter[str] = field(default_factory=Counter)
+    ids: set[str] = field(default_factory=set)
+
+
+def _count(html: str) -> _Markup:
+    # Regular expressions rather than a parser: this only feeds the report, and runs in a
+    # tenth of the time; nh3 does the parsing that matters.
+    tags = START_TAG.findall(NOT_MARKUP.sub(_keep_tag_only, html))
+    markup = _Markup(tags=Counter(name.lower() for name, _ in tags))
+    for name, double, single, bare in ATTRIBUTE.findall(" ".join(body for _, body in tags)):
+        name = name.lower()
+        markup.attributes[name] += 1
+        if name == "class":
+            markup.classes.update((double or single or bare).split())
+        elif name == "id" and (double or single or bare).strip():
+            markup.ids.add((double or single or bare).strip())
+    return markup
+
+
+def _keep_tag_only(match: re.Match[str]) -> str:
+    """A raw-text element counts as its own tag; a comment counts as nothing."""
+    return f"<{match.group(1)}>" if match.group(1) else ""
 
 
 def _clean_style(value: str, rename: dict[str, str], removed: Counter[str]) -> str | None:
