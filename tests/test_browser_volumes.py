@@ -20,11 +20,12 @@ SVG_TEXT_PROBLEMS = """
     const texts = Array.from(svg.querySelectorAll("text")).filter(t => t.textContent.trim());
     const boxes = texts.map(t => {
       const b = t.getBBox();
-      // getBBox is in the text's own user space: map its corners through the element's CTM
-      // relative to the svg, so transformed groups are measured where they are drawn.
-      const m = svg.getCTM().inverse().multiply(t.getCTM());
-      const pts = [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height],
-                   [b.x + b.width, b.y + b.height]].map(([x, y]) => new DOMPoint(x, y).matrixTransform(m));
+      // getBBox is in the text's own user space: map its corners into the svg's viewBox
+      // space, so labels inside transformed groups are measured where they are drawn.
+      const m = svg.getScreenCTM().inverse().multiply(t.getScreenCTM());
+      const corners = [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height],
+                       [b.x + b.width, b.y + b.height]];
+      const pts = corners.map(([x, y]) => new DOMPoint(x, y).matrixTransform(m));
       const xs = pts.map(p => p.x), ys = pts.map(p => p.y);
       return {text: t.textContent.trim().slice(0, 40), x1: Math.min(...xs), y1: Math.min(...ys),
               x2: Math.max(...xs), y2: Math.max(...ys)};
