@@ -9,7 +9,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from app.errors import AppError
-from app.sanitize import Report, clean
+from app.sanitize import MarkupTooDeep, Report, clean
 from app.storage import Snapshot, Store
 from app.volumes import (
     Volume,
@@ -44,7 +44,10 @@ class Catalogue:
                 f"The HTML is {size / 1_048_576:.1f} MB; a volume can be at most "
                 f"{self.max_html_bytes // 1_048_576} MB. Split it into two volumes.",
                 status=413, code="too_large")
-        safe, report = clean(html)
+        try:
+            safe, report = clean(html)
+        except MarkupTooDeep as exc:
+            raise VolumeError(str(exc)) from exc
         if not has_content(safe):
             raise VolumeError("Nothing is left after sanitizing: the HTML held only markup "
                               "that is not allowed (see the report). Paste the volume's "

@@ -104,9 +104,32 @@ UNSAFE_CSS_VALUE = re.compile(
 CSS_URL = re.compile(r"url\(\s*([^)]*)\)", re.IGNORECASE)
 LOCAL_REF = re.compile(r"#[A-Za-z][\w.:-]*")
 URL_SCHEMES = ("http://", "https://", "mailto:")
-URL_ATTRIBUTE_REF = re.compile(r"url\(#([A-Za-z][\w.:-]*)\)")
-REFERENCE_ATTRIBUTES = {"fill", "stroke", "marker-start", "marker-mid", "marker-end",
-                        "clip-path", "mask", "filter"}
+
+
+MAX_DEPTH = 400
+TAG_EDGE = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*?(/?)>")
+# Elements that never nest inside themselves in practice, or that the parser closes implicitly.
+FLAT_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+             "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option",
+             "thead", "tbody", "tfoot", "colgroup", "caption", "rt", "rp", "optgroup"}
+
+
+class MarkupTooDeep(ValueError):
+    """Nesting deep enough to make parsing slow: refused before nh3 sees it."""
+
+
+def nesting_depth(html: str) -> int:
+    """How deep elements nest, estimated from the tags (the parser's cost grows with it)."""
+    depth = deepest = 0
+    for closing, name, self_closing in TAG_EDGE.findall(html):
+        if name.lower() in FLAT_TAGS or self_closing:
+            continue
+        if closing:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 @dataclass
@@ -207,7 +230,12 @@ def _safe_href(value: str, rename: dict[str, str]) -> str | None:
 
 
 def clean(html: str, id_prefix: str = "") -> tuple[str, Report]:
-    """Sanitize one volume fragment; `id_prefix` namespaces its element ids."""
+    """Sanitize one volume fragment; `id_prefix` namespaces its element ids.
+    Raises MarkupTooDeep for nesting past MAX_DEPTH."""
+    depth = nesting_depth(html)
+    if depth > MAX_DEPTH:
+        raise MarkupTooDeep(f"The HTML nests elements {depth} deep; at most {MAX_DEPTH} levels "
+                            "are allowed. Check for unclosed tags.")
     before = _count(html)
     rename = {old: f"{id_prefix}{old}" for old in before.ids} if id_prefix else {}
     removed_styles: Counter[str] = Counter()
@@ -219,8 +247,13 @@ def clean(html: str, id_prefix: str = "") -> tuple[str, Report]:
             return _clean_style(value, rename, removed_styles)
         if attribute == "href":
             return _safe_href(value, rename)
-        if attribute in REFERENCE_ATTRIBUTES and "url(" in value:
-            return URL_ATTRIBUTE_REF.sub(lambda m: _local_url(m.group(1), rename), value)
+        if attribute in SVG_PRESENTATION and "\\" in value:
+            return None  # presentation attributes are CSS: escapes could spell url(
+        if "url(" in value.lower():
+            # Presentation attributes (fill, marker-end, …) may point inside the volume only.
+            if not all(LOCAL_REF.fullmatch(url.strip(" '\"")) for url in CSS_URL.findall(value)):
+                return None
+            return CSS_URL.sub(lambda m: _local_url(m.group(1), rename), value)
         return value
 
     safe = nh3.clean(

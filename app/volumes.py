@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.errors import AppError
-from app.sanitize import Report, clean_cached
+from app.sanitize import MarkupTooDeep, Report, clean_cached
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "volumes"
 FILENAME = "study_guide_volumes.json"
@@ -84,7 +84,11 @@ def safe_volume(record: dict, builtin: bool) -> tuple[Volume, Report]:
     """A `Volume` from a record, its HTML sanitized (cached by content) and sections anchored."""
     number = str(record.get("number", "")).strip()
     volume_id = str(record["id"])
-    html, report = clean_cached(str(record.get("html", "")), f"{volume_id}-")
+    try:
+        html, report = clean_cached(str(record.get("html", "")), f"{volume_id}-")
+    except MarkupTooDeep as exc:
+        # A stored volume edited outside the app: show why, keep the rest of the guide.
+        html, report = f'<p class="notice">This volume cannot be shown: {exc}</p>', Report()
     volume = Volume(
         id=volume_id,
         number=number,
