@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import api, auth, guide, manage
 from app.catalogue import Catalogue
@@ -49,10 +50,14 @@ def create_app(env: dict[str, str] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="study_guide_session",
-        PERMANENT_SESSION_LIFETIME=timedelta(days=14),
+        PERMANENT_SESSION_LIFETIME=timedelta(days=7),
         WTF_CSRF_CHECK_DEFAULT=False,  # owner_required checks CSRF, Bearer calls need none
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
+    app.session_interface = auth.SessionInterface()
+    if settings.trust_proxy:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trust_proxy,
+                                x_proto=settings.trust_proxy, x_host=settings.trust_proxy)
     auth.csrf.init_app(app)
     auth.limiter.init_app(app)
     app.extensions["catalogue"] = Catalogue(make_store(settings), load_builtins(),

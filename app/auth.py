@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Flask,
     current_app,
     redirect,
     render_template,
@@ -17,6 +18,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -25,7 +27,16 @@ from app.errors import AppError
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
+limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[],
+                  headers_enabled=True)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Session cookies marked Secure whenever the request came over https (directly, or
+    through a proxy that TRUST_PROXY trusts)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or (request and request.is_secure))
 
 
 def token_matches(candidate: str) -> bool:
@@ -76,7 +87,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"],
+@limiter.limit("5 per minute", methods=["POST"],
                error_message="Too many sign-in attempts: wait a minute and try again.")
 def login() -> object:
     if request.method == "GET":

@@ -27,6 +27,7 @@ class Settings:
     github_api_url: str
     data_dir: Path
     gist_cache_seconds: float
+    trust_proxy: int = 0
     max_volume_bytes: int = 2 * 1024 * 1024
 
     @property
@@ -54,6 +55,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise ConfigError("GIST_CACHE_SECONDS must be a number of seconds, such as 30.") from None
     if cache_seconds < 0:
         raise ConfigError("GIST_CACHE_SECONDS cannot be negative.")
+    trust_proxy = environ.get("TRUST_PROXY", "0").strip() or "0"
+    if not trust_proxy.isdigit():
+        raise ConfigError("TRUST_PROXY must be the number of proxies in front of the app "
+                          "(0 when none, 1 behind one nginx or Caddy).")
     owner_token = environ.get("OWNER_TOKEN", "").strip()
     if owner_token and len(owner_token) < 12:
         raise ConfigError("OWNER_TOKEN is shorter than 12 characters: choose a longer secret, "
@@ -67,6 +72,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         github_api_url=(environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
         data_dir=data_dir,
         gist_cache_seconds=cache_seconds,
+        trust_proxy=int(trust_proxy),
     )
 
 

@@ -211,6 +211,9 @@ def validate_fields(payload: object) -> tuple[str, str, str]:
         raise VolumeError("The title is longer than 200 characters: shorten it.")
     if not isinstance(html, str) or not html.strip():
         raise VolumeError("The HTML is empty: paste the volume's HTML.")
+    if "\x00" in html or "\x00" in title:
+        raise VolumeError("The text contains NUL characters, which are not text: the paste is "
+                          "probably a binary file. Paste the volume's HTML instead.")
     return str(int(number)), title, html
 
 

@@ -57,7 +57,30 @@ def test_wrong_bearer_token_is_refused(client):
     assert response.get_json()["error"]["code"] == "bad_token"
 
 
-def test_sign_in_attempts_are_rate_limited(client):
-    statuses = [login(client, "wrong-token-0000000").status_code for _ in range(12)]
-    assert statuses[:10] == [401] * 10
-    assert statuses[-1] == 429
+def test_sign_in_attempts_are_limited_to_five_a_minute(client):
+    responses = [login(client, "wrong-token-0000000") for _ in range(6)]
+    assert [r.status_code for r in responses] == [401] * 5 + [429]
+    assert 0 < int(responses[-1].headers["Retry-After"]) <= 60
+    assert "wait a minute" in responses[-1].get_data(as_text=True)
+
+
+def test_sign_in_starts_a_fresh_session(client):
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    login(client, OWNER_TOKEN)
+    with client.session_transaction() as session:
+        assert "planted" not in session and session["owner"] is True
+
+
+def test_session_cookie_flags_over_http_and_https(make_app):
+    app = make_app(TRUST_PROXY="1")
+    for scheme, secure in (("http", False), ("https", True)):
+        client = app.test_client()
+        csrf = csrf_token_from(client.get("/login").get_data(as_text=True))
+        response = client.post("/login", data={"token": OWNER_TOKEN, "csrf_token": csrf},
+                               headers={"X-Forwarded-Proto": scheme,
+                                        "Referer": f"{scheme}://localhost/login"})
+        cookie = response.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        assert ("Secure" in cookie) is secure
+        assert "Expires=" in cookie
