@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +11,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import api, auth, guide, manage
+from app import api, assets, auth, guide, manage
+from app.assets import AssetStore
 from app.catalogue import Catalogue
 from app.config import Settings, load_settings
 from app.errors import AppError
@@ -63,9 +63,10 @@ def create_app(env: dict[str, str] | None = None) -> Flask:
     app.extensions["catalogue"] = Catalogue(make_store(settings), load_builtins(),
                                             settings.max_volume_bytes)
     app.extensions["page_cache"] = PageCache()
-    for blueprint in (guide.bp, auth.bp, manage.bp, api.bp):
+    for blueprint in (guide.bp, auth.bp, manage.bp, api.bp, assets.bp):
         app.register_blueprint(blueprint)
-    register_asset_urls(app)
+    app.extensions["assets"] = AssetStore()
+    app.jinja_env.globals["asset_url"] = app.extensions["assets"].url
     register_error_handlers(app)
     app.after_request(add_security_headers)
     if settings.owner_token_generated:
@@ -80,24 +81,9 @@ def announce_owner_token(settings: Settings) -> None:
           "`make run`). Set OWNER_TOKEN in .env to keep one across restarts.\n", flush=True)
 
 
-def register_asset_urls(app: Flask) -> None:
-    """`asset_url(name)`: static URLs carrying a content hash, cached for a year."""
-    hashes: dict[str, str] = {}
-
-    def asset_url(name: str) -> str:
-        if name not in hashes:
-            data = (Path(app.static_folder) / name).read_bytes()
-            hashes[name] = hashlib.sha256(data).hexdigest()[:12]
-        return f"{app.static_url_path}/{name}?v={hashes[name]}"
-
-    app.jinja_env.globals["asset_url"] = asset_url
-
-
 def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.path.startswith("/static/") and "v" in request.args:
-        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     if request.path.startswith(("/api/", "/manage", "/login")):
         response.headers["Cache-Control"] = "no-store"
     return response

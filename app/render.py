@@ -20,13 +20,18 @@ class RenderedPage:
     etag: str  # quoted, strong
 
     def encoded(self, accept_encoding: str) -> tuple[bytes, str | None]:
-        """The smallest encoding the client accepts, and its Content-Encoding."""
-        accepted = {part.split(";")[0].strip().lower() for part in accept_encoding.split(",")}
-        if "br" in accepted:
-            return self.brotli, "br"
-        if "gzip" in accepted:
-            return self.gzip, "gzip"
-        return self.body, None
+        return negotiate(accept_encoding, self.body, gzip=self.gzip, br=self.brotli)
+
+
+def negotiate(accept_encoding: str, body: bytes, *, gzip: bytes | None,
+              br: bytes | None) -> tuple[bytes, str | None]:
+    """The smallest encoding the client accepts, and its Content-Encoding."""
+    accepted = {part.split(";")[0].strip().lower() for part in accept_encoding.split(",")}
+    if br is not None and "br" in accepted:
+        return br, "br"
+    if gzip is not None and "gzip" in accepted:
+        return gzip, "gzip"
+    return body, None
 
 
 def compress(text: str) -> RenderedPage:

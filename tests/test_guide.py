@@ -26,7 +26,7 @@ def test_guide_links_download_and_manage(client):
 def test_guide_makes_no_third_party_requests(client):
     html = client.get("/").get_data(as_text=True)
     loads = re.findall(r'<(?:link|script|img)\b[^>]*(?:href|src)="([^"]+)"', html)
-    assert loads and all(url.startswith("/static/") for url in loads)
+    assert loads and all(url.startswith("/assets/") for url in loads)
 
 
 def test_guide_is_cached_with_a_strong_etag_and_revalidates(client):
@@ -73,12 +73,23 @@ def test_security_headers(client):
     assert headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_static_assets_have_hashed_urls_and_long_cache(client):
+def test_static_assets_have_hashed_names_long_cache_and_compression(client):
     html = client.get("/").get_data(as_text=True)
-    css = re.search(r'href="(/static/css/guide\.css\?v=[0-9a-f]{12})"', html).group(1)
-    response = client.get(css)
-    assert response.status_code == 200
-    assert "immutable" in response.headers["Cache-Control"]
+    css = re.search(r'href="(/assets/css/guide\.[0-9a-f]{12}\.css)"', html).group(1)
+    response = client.get(css, headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "br"
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    text = brotli.decompress(response.data).decode()
+    fonts = re.findall(r'url\("\.\./(fonts/[\w.-]+)"\)', text)
+    assert fonts and all(re.search(r"\.[0-9a-f]{12}\.woff2$", font) for font in fonts)
+    assert client.get("/assets/" + fonts[0]).status_code == 200
+    assert client.get(css, headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+
+
+def test_stale_or_foreign_asset_names_are_404(client):
+    assert client.get("/assets/css/guide.000000000000.css").status_code == 404
+    assert client.get("/assets/../app/config.py").status_code == 404
+    assert client.get("/assets/css/guide.css").status_code == 404
 
 
 def test_healthz(client):
