@@ -50,7 +50,8 @@ class PageCache:
 
     def __init__(self) -> None:
         self._pages: dict[str, tuple[object, RenderedPage]] = {}
-        self._lock = threading.Lock()
+        # Re-entrant: rendering one page may ask for another (the guide embeds its index).
+        self._lock = threading.RLock()
 
     def get(self, name: str, key: object, render: Callable[[], str]) -> RenderedPage:
         with self._lock:
