@@ -151,3 +151,40 @@ def page(chromium):
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
     yield page
     context.close()
+
+
+# --- fake Gist API ---
+# A made-up token in no real token's format: it must never appear in an answer, log or error.
+FAKE_GITHUB_TOKEN = "test-gist-token-7d1e0c5b9a8f4e2d6c3b1a09"
+FAKE_GIST_ID = "aa5a315d61ae9438b18d"
+
+
+@pytest.fixture
+def fake_github() -> Iterator:
+    """The fake Gist API on loopback, holding one gist with an empty volumes file."""
+    from fake_gist import FakeGitHub
+
+    fake = FakeGitHub(FAKE_GITHUB_TOKEN).start()
+    fake.create_gist(FAKE_GIST_ID, {"study_guide_volumes.json": '{"volumes":[]}'})
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def gist_env(fake_github, data_dir: Path) -> dict[str, str]:
+    """Settings for Gist storage against the fake (no read cache unless a test sets one)."""
+    return {"GITHUB_TOKEN": FAKE_GITHUB_TOKEN, "GIST_ID": FAKE_GIST_ID,
+            "GITHUB_API_URL": fake_github.url, "GIST_CACHE_SECONDS": "0",
+            "STUDY_GUIDE_DATA_DIR": str(data_dir), "OWNER_TOKEN": OWNER_TOKEN}
+
+
+@pytest.fixture
+def gist_store(gist_env: dict[str, str]) -> Callable:
+    """`gist_store(client=None, **env)`: a GistStore on the fake, env overriding gist_env."""
+    from app.config import load_settings
+    from app.storage.gist import GistStore
+
+    def build(client=None, **env: str) -> GistStore:
+        return GistStore(load_settings(gist_env | env), client=client)
+
+    return build
