@@ -11,9 +11,12 @@ from pathlib import Path
 
 from flask import render_template
 
+from app.search import index_json, labelled_sections
 from app.volumes import Volume
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
+# The reader's scripts, in the order the page loads them (guide.js sets up what the others use).
+SCRIPTS = ("guide.js", "search.js", "study.js")
 FONT_URL = re.compile(r'url\("\.\./fonts/([\w.-]+\.woff2)"\)')
 
 
@@ -28,17 +31,19 @@ def inline_css() -> str:
     return FONT_URL.sub(embed, css)
 
 
-def content_security_policy(script: str) -> str:
-    """Nothing from the network: only the embedded script (by hash), styles and fonts."""
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+def content_security_policy(scripts: list[str]) -> str:
+    """Nothing from the network: only the embedded scripts (by hash), styles and fonts."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
+        for s in scripts)
     return ("default-src 'none'; "
-            f"script-src 'sha256-{digest}'; "
+            f"script-src {hashes}; "
             "style-src 'unsafe-inline'; font-src data:; img-src data:; "
             "base-uri 'none'; form-action 'none'")
 
 
 def standalone_html(volumes: list[Volume], saved_on: date) -> str:
-    script = (STATIC / "js" / "guide.js").read_text(encoding="utf-8")
+    scripts = [(STATIC / "js" / name).read_text(encoding="utf-8") for name in SCRIPTS]
     return render_template(
         "guide/index.html",
         volumes=volumes,
@@ -46,8 +51,10 @@ def standalone_html(volumes: list[Volume], saved_on: date) -> str:
         standalone=True,
         saved_on=saved_on.isoformat(),
         inline_css=inline_css(),
-        inline_js=script,
-        csp=content_security_policy(script),
+        inline_js=scripts,
+        csp=content_security_policy(scripts),
+        search_index=index_json(volumes),
+        sections_of=labelled_sections,
         home_href="#main",
         favicon_data=base64.b64encode((STATIC / "favicon.svg").read_bytes()).decode(),
     )

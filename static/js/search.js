@@ -1,0 +1,398 @@
+// Reader tools, part 2 of 3: search. The index (built by app/search.py when the page renders)
+// says which sections hold which words; it is fetched when search first opens, or read from the
+// `search-index` JSON block of the downloaded file. Snippets are cut from the page itself, so
+// the index carries no text. Tokens must match app/search.py exactly: see its docstring.
+(function () {
+  "use strict";
+
+  var SG = window.StudyGuide;
+  var SUPSUB = "\u00b2\u00b3\u00b9\u02b0-\u02b8\u1d2c-\u1d6a\u1d9b-\u1dbf\u2070-\u209c\u2c7c\u2c7d";
+  var TOKEN = new RegExp("[" + SUPSUB + "]+|(?:(?![" + SUPSUB + "])[\\p{L}\\p{N}])+|" +
+    "(?![\\u0000-\\u007f])\\p{Sm}", "gu");
+  var FOLD = { "ς": "σ", "∑": "σ", "∏": "π" };
+  // Names a reader may type for a symbol, and back: "sqrt" finds √ and "√" finds torch.sqrt.
+  var ALIASES = {
+    sqrt: "√", root: "√", partial: "∂", nabla: "∇", grad: "∇", sum: "σ", sigma: "σ",
+    prod: "π", product: "π", pi: "π", integral: "∫", infinity: "∞", inf: "∞", approx: "≈",
+    alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", eta: "η", theta: "θ",
+    lambda: "λ", mu: "μ", rho: "ρ", tau: "τ", phi: "φ", omega: "ω",
+  };
+  var SYMBOL_NAMES = {};
+  Object.keys(ALIASES).forEach(function (name) {
+    var symbol = ALIASES[name];
+    (SYMBOL_NAMES[symbol] = SYMBOL_NAMES[symbol] || []).push(name);
+  });
+  var INLINE = new Set(["A", "ABBR", "B", "CODE", "DEL", "EM", "I", "INS", "KBD", "MARK", "Q",
+    "S", "SAMP", "SMALL", "SPAN", "STRONG", "U", "VAR"]);
+  var SHOWN = 20;  // results listed; the status says how many matched
+  var K1 = 1.2, B = 0.75;
+
+  function normalise(token) {
+    return token.normalize("NFKC").toLowerCase().normalize("NFD").replace(/\p{Mn}/gu, "")
+      .normalize("NFC").replace(/[ς∑∏]/g, function (c) { return FOLD[c]; });
+  }
+
+  // Tokens of a text with their places: [{term, start, end}].
+  function tokenise(text) {
+    var out = [];
+    var match;
+    TOKEN.lastIndex = 0;
+    while ((match = TOKEN.exec(text)) !== null) {
+      out.push({ term: normalise(match[0]), start: match.index, end: TOKEN.lastIndex });
+    }
+    return out;
+  }
+
+  function checkIndex(raw) {
+    var ok = SG.isObject(raw) && raw.version === 1 && Array.isArray(raw.volumes) &&
+      Array.isArray(raw.sections) && Array.isArray(raw.terms) &&
+      Array.isArray(raw.postings) && raw.terms.length === raw.postings.length;
+    if (!ok) throw new Error("the search index is not in the expected format");
+    return raw;
+  }
+
+  // The index, ready to query: section lengths and title tokens worked out once.
+  function prepare(raw) {
+    checkIndex(raw);
+    var count = raw.sections.length;
+    var lengths = new Float64Array(count);
+    var total = 0;
+    var titles = [];
+    raw.sections.forEach(function (section, i) {
+      lengths[i] = Number(section[3]) || 0;
+      total += lengths[i];
+      titles.push(new Set(tokenise(String(section[2] || "")).map(function (t) { return t.term; })));
+    });
+    var volumeTitles = raw.volumes.map(function (volume) {
+      return new Set(tokenise(String(volume[2] || "")).map(function (t) { return t.term; }));
+    });
+    return {
+      raw: raw, count: count, lengths: lengths, average: total / Math.max(count, 1),
+      titles: titles, volumeTitles: volumeTitles,
+    };
+  }
+
+  // First position in the sorted terms that is not below `prefix` (UTF-16 order, as sorted).
+  function lowerBound(terms, prefix) {
+    var low = 0, high = terms.length;
+    while (low < high) {
+      var mid = (low + high) >>> 1;
+      if (terms[mid] < prefix) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  // What one query word matches: Map(index term -> weight). Words of two or more letters are
+  // prefixes ("transf" finds transformer); a single character must match a whole token, or
+  // "x" would match every word starting with x.
+  function expand(index, word) {
+    var terms = index.raw.terms;
+    var found = new Map();
+    function add(term, weight) {
+      if ((found.get(term) || 0) < weight) found.set(term, weight);
+    }
+    function addExact(term, weight) {
+      var at = lowerBound(terms, term);
+      if (terms[at] === term) add(term, weight);
+    }
+    function addPrefix(prefix, weight) {
+      for (var at = lowerBound(terms, prefix); at < terms.length; at++) {
+        var term = terms[at];
+        if (term.lastIndexOf(prefix, 0) !== 0) break;
+        // Close completions ("transformer" for "transformers") beat far ones.
+        add(term, term === prefix ? weight : weight * (0.55 + 0.3 * prefix.length / term.length));
+      }
+    }
+    if (word.length >= 2) addPrefix(word, 1);
+    else addExact(word, 1);
+    if (Object.prototype.hasOwnProperty.call(ALIASES, word)) addExact(ALIASES[word], 0.9);
+    (SYMBOL_NAMES[word] || []).forEach(function (name) { addExact(name, 0.9); });
+    if (!found.size && word.length > 3 && word.charAt(word.length - 1) === "s") {
+      addPrefix(word.slice(0, -1), 0.7);  // a plural where the guide has the singular
+    }
+    return found;
+  }
+
+  function titleMatches(set, word, matched) {
+    if (set.has(word)) return true;
+    var hit = false;
+    set.forEach(function (term) {
+      if (!hit && ((word.length >= 2 && term.lastIndexOf(word, 0) === 0) || matched.has(term))) {
+        hit = true;
+      }
+    });
+    return hit;
+  }
+
+  // Ranked sections for a query: [{section, score}], best first, plus the matched terms.
+  function query(index, text) {
+    var words = [];
+    tokenise(text).forEach(function (t) { if (words.indexOf(t.term) < 0) words.push(t.term); });
+    var result = { words: words, terms: new Set(), hits: [] };
+    if (!words.length) return result;
+    var count = index.count;
+    var score = new Float64Array(count);
+    var matchedWords = new Uint8Array(count);
+    var raw = index.raw;
+    for (var w = 0; w < words.length; w++) {
+      var matches = expand(index, words[w]);
+      var best = new Float64Array(count);
+      var topIdf = 0;
+      matches.forEach(function (weight, term) {
+        result.terms.add(term);
+        var postings = raw.postings[lowerBound(raw.terms, term)];
+        var df = postings.length / 2;
+        var idf = Math.log(1 + (count - df + 0.5) / (df + 0.5));
+        topIdf = Math.max(topIdf, idf * weight);
+        var section = 0;
+        for (var p = 0; p < postings.length; p += 2) {
+          section += postings[p];
+          var tf = postings[p + 1];
+          var norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * index.lengths[section] / index.average));
+          var value = weight * idf * norm;
+          if (value > best[section]) best[section] = value;
+        }
+      });
+      var word = words[w];
+      var inVolumeTitle = index.volumeTitles.map(function (set) {
+        return titleMatches(set, word, matches);
+      });
+      for (var s = 0; s < count; s++) {
+        var value = best[s];
+        if (titleMatches(index.titles[s], word, matches)) value += 1.5 * (topIdf || 1);
+        if (inVolumeTitle[raw.sections[s][0]]) value += 0.5 * (topIdf || 1);
+        if (value > 0) {
+          score[s] += value;
+          matchedWords[s] += 1;
+        }
+      }
+    }
+    for (var i = 0; i < count; i++) {
+      if (matchedWords[i] === words.length) result.hits.push({ section: i, score: score[i] });
+    }
+    result.hits.sort(function (a, b) { return b.score - a.score || a.section - b.section; });
+    return result;
+  }
+
+  // --- snippets from the page ----------------------------------------------------------------
+  function blockOf(node) {
+    var el = node.parentElement;
+    while (el && INLINE.has(el.tagName)) el = el.parentElement;
+    return el;
+  }
+
+  // The text under a stop up to the next stop, block boundaries as spaces (like app/search.py).
+  function stopText(stop, limit) {
+    var next = SG.stops[stop.index + 1];
+    var end = next && next.volume === stop.volume ? next.el : null;
+    var walker = document.createTreeWalker(stop.volume, NodeFilter.SHOW_TEXT);
+    walker.currentNode = stop.el;
+    var parts = [];
+    var length = 0;
+    var previousBlock = null;
+    var node;
+    while ((node = walker.nextNode()) !== null && length < limit) {
+      if (stop.el.contains(node)) continue;
+      if (end && (end === node || end.compareDocumentPosition(node) &
+        (Node.DOCUMENT_POSITION_FOLLOWING | Node.DOCUMENT_POSITION_CONTAINED_BY))) break;
+      var block = blockOf(node);
+      if (block !== previousBlock) parts.push(" ");
+      previousBlock = block;
+      parts.push(node.nodeValue);
+      length += node.nodeValue.length;
+    }
+    return parts.join("").replace(/\s+/g, " ").trim();
+  }
+
+  // Text with the matched words marked, built from text nodes: volume text never becomes HTML.
+  function highlighted(text, terms) {
+    var fragment = document.createDocumentFragment();
+    var at = 0;
+    tokenise(text).forEach(function (token) {
+      if (!terms.has(token.term)) return;
+      if (token.start > at) fragment.appendChild(document.createTextNode(text.slice(at, token.start)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(token.start, token.end);
+      fragment.appendChild(mark);
+      at = token.end;
+    });
+    if (at < text.length) fragment.appendChild(document.createTextNode(text.slice(at)));
+    return fragment;
+  }
+
+  function snippet(stop, terms) {
+    var text = stopText(stop, 40000);
+    var first = -1;
+    var tokens = tokenise(text);
+    for (var i = 0; i < tokens.length; i++) {
+      if (terms.has(tokens[i].term)) { first = tokens[i].start; break; }
+    }
+    var start = first < 0 ? 0 : Math.max(0, first - 60);
+    if (start > 0) {
+      var space = text.indexOf(" ", start);
+      if (space >= 0 && space < first) start = space + 1;
+    }
+    var cut = text.slice(start, start + 220);
+    if (start + 220 < text.length) cut = cut.replace(/\s+\S*$/, "");
+    return (start > 0 ? "…" : "") + cut + (start + cut.length < text.length ? "…" : "");
+  }
+
+  // --- the search panel ----------------------------------------------------------------------
+  var dialog = document.getElementById("search-dialog");
+  var input = document.getElementById("search-input");
+  var list = document.getElementById("search-results");
+  var status = document.getElementById("search-status");
+  var openButton = document.getElementById("search-open");
+  if (!dialog || !input || !list || !status) return;
+
+  var loading = null;
+  var index = null;
+  var shown = [];  // {stop, option}
+  var active = -1;
+
+  function loadIndex() {
+    if (loading) return loading;
+    var embedded = document.getElementById("search-index");
+    if (embedded && embedded.type === "application/json") {
+      loading = new Promise(function (resolve) { resolve(JSON.parse(embedded.textContent)); });
+    } else {
+      var url = dialog.getAttribute("data-index-url");
+      loading = fetch(url, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) throw new Error("the server answered " + response.status);
+        return response.json();
+      });
+    }
+    loading = loading.then(function (raw) {
+      index = prepare(raw);
+      return index;
+    });
+    loading.catch(function () { loading = null; });  // let a later opening try again
+    return loading;
+  }
+
+  function stopOfSection(section) {
+    var stop = SG.stopById.get(String(index.raw.sections[section][1]));
+    var volume = index.raw.volumes[index.raw.sections[section][0]];
+    // The stop must be in the volume the index says: a stale index never points elsewhere.
+    return stop && volume && stop.volume.id === String(volume[0]) ? stop : null;
+  }
+
+  function setActive(position) {
+    if (active >= 0 && shown[active]) shown[active].option.setAttribute("aria-selected", "false");
+    active = position;
+    if (active >= 0 && shown[active]) {
+      var option = shown[active].option;
+      option.setAttribute("aria-selected", "true");
+      input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function render(text) {
+    list.textContent = "";
+    shown = [];
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+    if (!text.trim()) {
+      status.textContent = index.count + " sections in " + index.raw.volumes.length +
+        " volumes. Type a word, the start of one, or a symbol.";
+      input.setAttribute("aria-expanded", "false");
+      return;
+    }
+    var found = query(index, text);
+    var hits = [];
+    for (var i = 0; i < found.hits.length && hits.length < SHOWN; i++) {
+      var stop = stopOfSection(found.hits[i].section);
+      if (stop) hits.push(stop);
+    }
+    hits.forEach(function (stop, position) {
+      var option = document.createElement("li");
+      option.className = "search-result";
+      option.id = "search-result-" + position;
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      var where = document.createElement("span");
+      where.className = "sr-where";
+      where.textContent = SG.volumeLabel(stop.volume);
+      var title = document.createElement("span");
+      title.className = "sr-title";
+      title.appendChild(highlighted(stop.el.classList.contains("sl") ? SG.stopTitle(stop)
+        : "Introduction", found.terms));
+      var body = document.createElement("span");
+      body.className = "sr-snippet";
+      body.appendChild(highlighted(snippet(stop, found.terms), found.terms));
+      option.appendChild(where);
+      option.appendChild(title);
+      option.appendChild(body);
+      option.addEventListener("click", function () { go(stop); });
+      option.addEventListener("mousemove", function () {
+        if (active !== position) setActive(position);
+      });
+      list.appendChild(option);
+      shown.push({ stop: stop, option: option });
+    });
+    var total = found.hits.length;
+    status.textContent = total === 0 ? "No section matches “" + text.trim() + "”."
+      : total + (total === 1 ? " section matches" : " sections match") +
+        (total > hits.length ? "; the best " + hits.length + " are listed." : ".");
+    input.setAttribute("aria-expanded", hits.length ? "true" : "false");
+    if (hits.length) setActive(0);
+  }
+
+  function go(stop) {
+    dialog.close();
+    SG.goTo(stop.id, { history: "push" });
+  }
+
+  var pending = 0;
+  input.addEventListener("input", function () {
+    if (!index) return;
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(function () { render(input.value); });
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (!shown.length) return;
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      setActive((active + step + shown.length) % shown.length);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      if (index && pending) {
+        cancelAnimationFrame(pending);
+        pending = 0;
+        render(input.value);
+      }
+      if (shown[active]) go(shown[active].stop);
+    }
+  });
+
+  SG.openSearch = function () {
+    SG.openDialog(dialog, input);
+    input.select();
+    if (index) {
+      render(input.value);
+      return;
+    }
+    status.textContent = "Loading the search index…";
+    loadIndex().then(function () { render(input.value); }, function (error) {
+      status.textContent = "Search is not available: " + error.message + ". Reload the page " +
+        "and try again.";
+    });
+  };
+  if (openButton) {
+    openButton.hidden = false;
+    openButton.addEventListener("click", SG.openSearch);
+  }
+
+  // For bench/search.py and the tests: the same code the panel runs.
+  SG.search = {
+    load: loadIndex,
+    query: function (text) { return query(index, text); },
+    render: render,
+    tokenise: tokenise,
+  };
+})();

@@ -1,0 +1,275 @@
+// Reader tools, part 3 of 3: flashcard study mode over every `qa` card on the page.
+// Scheduling is Leitner boxes: "again" puts a card back in box 0 (shown again this session),
+// "good" moves it up one box, "easy" two; box n comes back after INTERVAL_DAYS[n] days.
+// Progress lives in localStorage under a hash of each card's question text, so cards keep
+// their progress when volumes are added, removed or renumbered.
+(function () {
+  "use strict";
+
+  var SG = window.StudyGuide;
+  var INTERVAL_DAYS = [0, 1, 3, 7, 16, 35];
+  var TOP_BOX = INTERVAL_DAYS.length - 1;
+  var DAY = 24 * 60 * 60 * 1000;
+  var AGAIN_GAP = 3;  // an "again" card returns after this many other cards
+
+  var dialog = document.getElementById("study-dialog");
+  var openButton = document.getElementById("study-open");
+  if (!dialog) return;
+  var els = {};
+  ["picked", "volumes", "stats", "card", "where", "q", "a", "actions", "flip", "grades", "done",
+    "done-text", "ahead"].forEach(function (name) {
+    els[name] = document.getElementById("study-" + name);
+  });
+
+  // cyrb53: a fast 53-bit string hash; collisions among a few thousand questions are negligible.
+  function hash(text) {
+    var h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+  }
+  SG.cardKey = function (question) {
+    return "q" + hash(question.replace(/\s+/g, " ").trim());
+  };
+
+  var deck = null;  // [{key, volume, section, question el, answer el}] in page order
+  function collect() {
+    var cards = [];
+    var seen = new Set();
+    SG.volumes.forEach(function (volume) {
+      var stops = SG.stops.filter(function (stop) { return stop.volume === volume; });
+      Array.prototype.forEach.call(volume.querySelectorAll(".qa"), function (qa) {
+        var question = qa.querySelector(".qa-q");
+        var answer = qa.querySelector(".qa-a");
+        if (!question || !question.textContent.trim()) return;
+        var key = SG.cardKey(question.textContent);
+        if (seen.has(key)) return;  // the same question twice is one card
+        seen.add(key);
+        var section = stops[0];
+        stops.forEach(function (stop) {
+          if (stop.el.compareDocumentPosition(qa) & Node.DOCUMENT_POSITION_FOLLOWING) section = stop;
+        });
+        cards.push({ key: key, volume: volume, section: section, question: question,
+          answer: answer });
+      });
+    });
+    return cards;
+  }
+
+  function loadProgress() {
+    var stored = SG.load("cards", {});
+    return SG.isObject(stored) ? stored : {};
+  }
+  var progress = loadProgress();
+  function stateOf(card) {
+    var state = progress[card.key];
+    if (!SG.isObject(state)) return null;
+    var box = Math.min(TOP_BOX, Math.max(0, Math.floor(Number(state.box) || 0)));
+    return { box: box, due: Number(state.due) || 0, reviews: Number(state.reviews) || 0 };
+  }
+
+  function excluded() {
+    var list = SG.load("study-excluded", []);
+    return new Set(Array.isArray(list) ? list.map(String) : []);
+  }
+  function chosenCards() {
+    var skip = excluded();
+    return deck.filter(function (card) { return !skip.has(card.volume.id); });
+  }
+
+  // --- the session -----------------------------------------------------------------------------
+  var queue = [];
+  var card = null;
+  var flipped = false;
+
+  function dueQueue(now) {
+    var due = [], fresh = [];
+    chosenCards().forEach(function (c) {
+      var state = stateOf(c);
+      if (!state) fresh.push(c);
+      else if (state.due <= now) due.push({ card: c, due: state.due });
+    });
+    due.sort(function (a, b) { return a.due - b.due; });
+    return due.map(function (d) { return d.card; }).concat(fresh);
+  }
+
+  function startSession(everything) {
+    queue = everything ? chosenCards() : dueQueue(Date.now());
+    next();
+  }
+
+  function stats() {
+    var now = Date.now(), due = 0, fresh = 0, learned = 0, cards = chosenCards();
+    cards.forEach(function (c) {
+      var state = stateOf(c);
+      if (!state) fresh += 1;
+      else if (state.due <= now) due += 1;
+      else learned += 1;
+    });
+    els.stats.textContent = cards.length + " cards · " + due + " due · " + fresh + " new · " +
+      learned + " learned" + (queue.length ? " · " + queue.length + " left in this round" : "");
+  }
+
+  function clone(source) {
+    // The card's own (already sanitized) markup, without ids that would repeat on the page.
+    var copy = document.createDocumentFragment();
+    if (!source) return copy;
+    source.childNodes.forEach(function (node) {
+      var twin = node.cloneNode(true);
+      if (twin.nodeType === 1) {
+        twin.removeAttribute("id");
+        Array.prototype.forEach.call(twin.querySelectorAll("[id]"), function (el) {
+          el.removeAttribute("id");
+        });
+      }
+      copy.appendChild(twin);
+    });
+    return copy;
+  }
+
+  function next() {
+    card = queue.shift() || null;
+    flipped = false;
+    stats();
+    var hasCard = card !== null;
+    els.card.hidden = !hasCard;
+    els.actions.hidden = !hasCard;
+    els.done.hidden = hasCard;
+    if (!hasCard) {
+      showDone();
+      return;
+    }
+    els.where.textContent = SG.volumeLabel(card.volume) +
+      (card.section && card.section.el.classList.contains("sl") ? " — " + SG.stopTitle(card.section) : "");
+    els.q.textContent = "";
+    els.q.appendChild(clone(card.question));
+    els.a.textContent = "";
+    els.a.appendChild(clone(card.answer));
+    els.a.hidden = true;
+    els.flip.hidden = false;
+    els.grades.hidden = true;
+    if (dialog.open) els.flip.focus();
+  }
+
+  function showDone() {
+    var cards = chosenCards();
+    if (!cards.length) {
+      els["done-text"].textContent = "No flashcards in the chosen volumes: pick some above.";
+      els.ahead.hidden = true;
+      return;
+    }
+    var soonest = Infinity;
+    cards.forEach(function (c) {
+      var state = stateOf(c);
+      if (state) soonest = Math.min(soonest, state.due);
+    });
+    var days = Math.max(1, Math.round((soonest - Date.now()) / DAY));
+    els["done-text"].textContent = "All caught up: nothing is due in the chosen volumes. " +
+      "The next card is due in " + days + (days === 1 ? " day." : " days.");
+    els.ahead.hidden = false;
+    if (dialog.open) els.ahead.focus();
+  }
+
+  function flip() {
+    if (!card || flipped) return;
+    flipped = true;
+    els.a.hidden = false;
+    els.flip.hidden = true;
+    els.grades.hidden = false;
+    els.grades.querySelector(".grade-good").focus();
+  }
+
+  function grade(how) {
+    if (!card || !flipped) return;
+    var state = stateOf(card) || { box: 0, due: 0, reviews: 0 };
+    var box = how === "again" ? 0 : Math.min(TOP_BOX, state.box + (how === "easy" ? 2 : 1));
+    progress = loadProgress();  // another tab may have studied meanwhile
+    progress[card.key] = { box: box, due: Date.now() + INTERVAL_DAYS[box] * DAY,
+      reviews: state.reviews + 1 };
+    SG.save("cards", progress);
+    if (how === "again") queue.splice(Math.min(AGAIN_GAP, queue.length), 0, card);
+    SG.announce(how === "again" ? "Again: it comes back soon" : "Recorded: " + how);
+    next();
+  }
+
+  // --- the volume picker -----------------------------------------------------------------------
+  function renderPicker() {
+    els.volumes.textContent = "";
+    var skip = excluded();
+    SG.volumes.forEach(function (volume) {
+      var count = deck.filter(function (c) { return c.volume === volume; }).length;
+      if (!count) return;
+      var item = document.createElement("li");
+      var label = document.createElement("label");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.value = volume.id;
+      box.checked = !skip.has(volume.id);
+      box.addEventListener("change", pickChanged);
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + SG.volumeLabel(volume) + " (" + count + ")"));
+      item.appendChild(label);
+      els.volumes.appendChild(item);
+    });
+    summarisePicker();
+  }
+  function summarisePicker() {
+    var boxes = els.volumes.querySelectorAll("input");
+    var on = Array.prototype.filter.call(boxes, function (b) { return b.checked; }).length;
+    els.picked.textContent = on === boxes.length ? "all " + on : on + " of " + boxes.length;
+  }
+  function pickChanged() {
+    var skip = [];
+    Array.prototype.forEach.call(els.volumes.querySelectorAll("input"), function (box) {
+      if (!box.checked) skip.push(box.value);
+    });
+    SG.save("study-excluded", skip);
+    summarisePicker();
+    startSession(false);
+  }
+  dialog.querySelectorAll("[data-pick]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var all = button.getAttribute("data-pick") === "all";
+      els.volumes.querySelectorAll("input").forEach(function (box) { box.checked = all; });
+      pickChanged();
+    });
+  });
+
+  // --- wiring ------------------------------------------------------------------------------------
+  els.flip.addEventListener("click", flip);
+  els.grades.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-grade]");
+    if (button) grade(button.getAttribute("data-grade"));
+  });
+  els.ahead.addEventListener("click", function () { startSession(true); });
+  dialog.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || SG.isTyping(event.target)) return;
+    if (event.target.closest && event.target.closest("summary")) return;
+    if (event.key === " ") {
+      // Space always means "show the answer" here, never "press the focused grade button".
+      event.preventDefault();
+      flip();
+    } else if (flipped && (event.key === "1" || event.key === "2" || event.key === "3")) {
+      event.preventDefault();
+      grade(["again", "good", "easy"][Number(event.key) - 1]);
+    }
+  });
+
+  SG.openStudy = function () {
+    if (!deck) deck = collect();
+    progress = loadProgress();
+    renderPicker();
+    SG.openDialog(dialog, null);
+    startSession(false);
+    if (!card && els.ahead.hidden) dialog.querySelector(".study-picker summary").focus();
+  };
+  if (openButton) {
+    openButton.hidden = false;
+    openButton.addEventListener("click", SG.openStudy);
+  }
+})();
