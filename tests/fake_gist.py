@@ -13,7 +13,8 @@ bad token and 404 for an unknown gist or a token without the gist scope; `X-OAut
 Switches (`inject`) make the next requests fail the ways GitHub does: rate limiting (403 or
 429, primary or secondary), 5xx, slow answers past the client's timeout, dropped connections
 (before or after a PATCH is applied). `before_next_patch` runs another writer's change between
-our read and our write. `requests` counts what was asked, by method and path.
+our read and our write. `requests` counts what was asked, by method and path; `answers`
+counts the statuses given; `seen_headers` keeps each request's headers.
 """
 
 from __future__ import annotations
@@ -68,7 +69,9 @@ class FakeGitHub:
         self.scopes = scopes
         self.user = user
         self.gists: dict[str, list[Revision]] = {}
-        self.requests: Counter[str] = Counter()
+        self.requests: Counter[str] = Counter()  # "GET /gists/{id}": how many
+        self.answers: Counter[int] = Counter()  # status: how many
+        self.seen_headers: list[dict[str, str]] = []  # each request's headers, in order
         self.remaining = RATE_LIMIT
         self.reset_at = int(time.time()) + 3600
         self.faults: list[Fault] = []
@@ -247,6 +250,7 @@ class GistHandler(BaseHTTPRequestHandler):
         body = self._body()
         with self.github._lock:
             self.github.requests[f"{method} {path}"] += 1
+            self.github.seen_headers.append(dict(self.headers))
         fault = self.github.take_fault(method, path)
         if fault is not None and fault.kind == "slow":
             time.sleep(fault.seconds)
@@ -373,6 +377,8 @@ class GistHandler(BaseHTTPRequestHandler):
         self._send(status, body, extra)
 
     def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        with self.github._lock:
+            self.github.answers[status] += 1
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)

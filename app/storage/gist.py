@@ -14,6 +14,7 @@ import copy
 import hashlib
 import json
 import os
+import random
 import re
 import tempfile
 import threading
@@ -51,7 +52,10 @@ CACHE_FILE = "gist_cache.json"
 LOCK_FILE = "gist.lock"
 # raw_url serves a file back only up to 10 MB; the margin covers a merge adding volumes.
 MAX_DOCUMENT_BYTES = 9_500_000
-MAX_WRITES = 5
+# Each extra write merges the writers who landed during the previous one. Writers that keep
+# colliding back off for a random moment, so they stop landing in each other's window.
+MAX_WRITES = 12
+MERGE_BACKOFF_SECONDS = 0.05
 MAX_MERGED_REVISIONS = 20
 VERSION = re.compile(r"[0-9a-f]{7,64}")
 
@@ -251,16 +255,19 @@ class GistStore(Store):
     def _write_merging(self, base: GistCopy, ours: dict) -> tuple[dict, str]:
         text = self._checked_text(ours)
         known: set[str] = set()  # our revisions and those already merged
-        for _ in range(MAX_WRITES):
+        for attempt in range(MAX_WRITES):
+            if attempt > 1:
+                time.sleep(random.uniform(0, MERGE_BACKOFF_SECONDS * attempt))  # noqa: S311
             known.add(self._patch(text))
-            clobbered = self._clobbered(base.revision, known)
-            if not clobbered:
-                return ours, text
-            for revision in clobbered:
-                known.add(revision)
-                theirs = self._revision_document(revision)
-                if theirs is not None:
-                    ours = merge_documents(base.document, theirs, ours)
+            try:
+                ours = self._merge_clobbered(base, ours, known)
+            except (GitHubError, GitHubUnavailable) as exc:
+                raise StorageError(
+                    "The change was saved, but GitHub failed while checking whether another "
+                    f"writer saved at the same moment: {exc.message} If a volume added or "
+                    "deleted elsewhere in the last minute looks wrong, fix it from the list of "
+                    "revisions.", status=503, code="gist_unverified",
+                    retry_after=exc.retry_after) from None
             merged = self._checked_text(ours)
             if merged == text:
                 return ours, text  # what they wrote was already in ours
@@ -269,6 +276,20 @@ class GistStore(Store):
             "Other writers kept changing the gist while this change was saved, so it could not "
             "be confirmed that their volumes were kept. Reload the list, check it, and try "
             "again.", status=503, code="gist_busy")
+
+    def _merge_clobbered(self, base: GistCopy, ours: dict, known: set[str]) -> dict:
+        """Ours plus the volumes of every revision our last write replaced.
+
+        A revision can lack a volume because its writer deleted it, or because its write
+        replaced a revision that writer never read; from the gist the two look the same. So
+        the merge takes their additions and keeps our deletions, but never their absences:
+        a volume deleted elsewhere at the same moment may come back; none is ever lost."""
+        for revision in self._clobbered(base.revision, known):
+            known.add(revision)
+            theirs = self._revision_document(revision)
+            if theirs is not None:
+                ours = merge_documents(_present_in(base.document, theirs), theirs, ours)
+        return ours
 
     def _checked_text(self, document: dict) -> str:
         text = dump_document(document)
@@ -431,6 +452,12 @@ class GistStore(Store):
                            f"Gist {self.gist_id} has no file named {FILENAME}.",
                            f'Add a file {FILENAME} holding {{"volumes":[]}} to the gist, or '
                            "just add a volume: the first add creates it.")
+
+
+def _present_in(base: dict, theirs: dict) -> dict:
+    """The base without what `theirs` lacks: to merge_documents, "they deleted nothing"."""
+    their_ids = {r["id"] for r in theirs["volumes"]}
+    return base | {"volumes": [r for r in base["volumes"] if r["id"] in their_ids]}
 
 
 def _report_failure(report: ConnectionReport, error: AppError) -> None:
