@@ -70,6 +70,6 @@ def restore() -> object:
     if not isinstance(body, dict) or not body.get("revision") or not body.get("volume_id"):
         raise AppError('Send {"revision": "<version>", "volume_id": "<id>"}.', status=400,
                        code="bad_input")
-    record = catalogue().store.restore_volume(str(body["revision"]), str(body["volume_id"]))
+    record = catalogue().restore(str(body["revision"]), str(body["volume_id"]))
     volume = {key: record.get(key) for key in ("id", "number", "title", "added_at")}
     return jsonify({"volume": volume | {"builtin": False}}), 201

@@ -78,10 +78,22 @@ class Catalogue:
 
         self.store.modify(change)
 
-    def _refuse_taken_number(self, document: dict, number: str) -> None:
+    def restore(self, version: str, volume_id: str) -> dict:
+        """Bring back a volume from an earlier revision of the stored document."""
+        record = self.store.revision_record(version, volume_id)
+        number = str(record.get("number", "")).strip()
+
+        def change(document: dict) -> dict:
+            self._refuse_taken_number(document, number, ignore_id=volume_id)
+            return add_record(document, record)  # already there: unchanged
+
+        self.store.modify(change)
+        return record
+
+    def _refuse_taken_number(self, document: dict, number: str, ignore_id: str = "") -> None:
         taken = {v.number: v.title for v in self.builtins}
         taken.update({str(r.get("number", "")).strip(): str(r.get("title", ""))
-                      for r in document["volumes"]})
+                      for r in document["volumes"] if r.get("id") != ignore_id})
         if number in taken:
             raise AppError(f"Volume {number} already exists ({taken[number]}). Choose another "
                            "number, or delete that volume first.", status=409,

@@ -13,11 +13,19 @@ import pytest
 import requests
 from conftest import FAKE_GIST_ID, FAKE_GITHUB_TOKEN, OWNER_TOKEN
 
+from app.catalogue import Catalogue
 from app.errors import AppError
 from app.github import GistClient
 from app.storage import DocumentTooLarge, StoredDocumentUnreadable
 from app.storage.gist import CACHE_FILE, MAX_DOCUMENT_BYTES
-from app.volumes import FILENAME, add_record, dump_document, new_record, remove_record
+from app.volumes import (
+    FILENAME,
+    add_record,
+    dump_document,
+    load_builtins,
+    new_record,
+    remove_record,
+)
 
 GIST = f"/gists/{FAKE_GIST_ID}"
 NOTICE = "GitHub unreachable — showing the copy from "
@@ -389,7 +397,7 @@ def test_a_deleted_volume_is_restored_from_an_earlier_revision(gist_store, fake_
     with_it = store.revisions()[0]["version"]
     store.modify(adding(other))
     store.modify(lambda d: remove_record(d, record["id"]))
-    assert store.restore_volume(with_it, record["id"]) == record
+    assert Catalogue(store, [], 2_000_000).restore(with_it, record["id"]) == record
     assert stored(fake_github)["volumes"] == [other, record]
 
 
@@ -400,8 +408,19 @@ def test_restore_refuses_a_number_now_taken_by_another_volume(gist_store):
     version = store.revisions()[0]["version"]
     store.modify(lambda d: add_record(remove_record(d, old["id"]), new))
     with pytest.raises(AppError) as caught:
-        store.restore_volume(version, old["id"])
+        Catalogue(store, [], 2_000_000).restore(version, old["id"])
     assert caught.value.status == 409 and caught.value.code == "number_taken"
+
+
+def test_restore_refuses_a_number_a_builtin_volume_has(gist_store):
+    store = gist_store()
+    old = volume(1)
+    store.modify(adding(old))
+    version = store.revisions()[0]["version"]
+    store.modify(lambda d: remove_record(d, old["id"]))
+    with pytest.raises(AppError) as caught:
+        Catalogue(store, load_builtins(), 2_000_000).restore(version, old["id"])
+    assert caught.value.status == 409 and "already exists" in caught.value.message
 
 
 def test_restore_answers_404_for_an_unknown_volume_or_revision_and_400_for_nonsense(
@@ -412,7 +431,7 @@ def test_restore_answers_404_for_an_unknown_volume_or_revision_and_400_for_nonse
                                (("0" * 40, "nope"), 404, "unknown_revision"),
                                (("../../etc", "nope"), 400, "bad_revision")]:
         with pytest.raises(AppError) as caught:
-            store.restore_volume(*args)
+            store.revision_record(*args)
         assert (caught.value.status, caught.value.code) == (status, code)
 
 

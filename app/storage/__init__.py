@@ -89,8 +89,8 @@ class Store(ABC):
         raise StorageError("Revisions exist only with Gist storage: local storage keeps no "
                            "history.", status=404, code="no_revisions")
 
-    def restore_volume(self, version: str, volume_id: str) -> dict:
-        """Bring back a volume from an earlier revision (Gist storage only)."""
+    def revision_record(self, version: str, volume_id: str) -> dict:
+        """A volume as an earlier revision held it (Gist storage only)."""
         raise StorageError("Restoring needs Gist storage: local storage keeps no history.",
                            status=404, code="no_revisions")
 

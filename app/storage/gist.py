@@ -40,7 +40,6 @@ from app.storage import (
 from app.volumes import (
     FILENAME,
     DocumentError,
-    add_record,
     dump_document,
     empty_document,
     find_record,
@@ -374,8 +373,8 @@ class GistStore(Store):
             self._revision_volumes[version] = (document is not None, volumes)
         return self._revision_volumes[version]
 
-    def restore_volume(self, version: str, volume_id: str) -> dict:
-        """Add a volume back as it was at an earlier revision."""
+    def revision_record(self, version: str, volume_id: str) -> dict:
+        """A volume as it was at an earlier revision."""
         self._ensure_process()
         if not VERSION.fullmatch(version):
             raise AppError(f"{version[:50]!r} is not a gist revision: pick one from the list.",
@@ -391,17 +390,6 @@ class GistStore(Store):
             raise AppError(f"Revision {version[:12]} has no volume with the id {volume_id!r}: "
                            "pick the volume from that revision's list.", status=404,
                            code="unknown_volume")
-
-        def change(current: dict) -> dict:
-            number = str(record.get("number", "")).strip()
-            for other in current["volumes"]:
-                if other["id"] != volume_id and str(other.get("number", "")).strip() == number:
-                    raise AppError(f"Volume {number} already exists ({other.get('title', '')}). "
-                                   "Delete or renumber it first, then restore.", status=409,
-                                   code="number_taken")
-            return add_record(current, record)  # already there: unchanged
-
-        self.modify(change)
         return record
 
     # --- status ------------------------------------------------------------------------------
