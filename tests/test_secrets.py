@@ -1,0 +1,83 @@
+"""Neither GITHUB_TOKEN nor OWNER_TOKEN appears in any answer, header, log line or export,
+whatever endpoint or error path is taken."""
+
+import logging
+
+from conftest import FAKE_GITHUB_TOKEN, OWNER_TOKEN
+
+BEARER = {"Authorization": f"Bearer {OWNER_TOKEN}"}
+VOLUME = {"number": "10", "title": "Secret test", "html": '<div class="sl">01 — A</div>'}
+
+
+def exchanges(client, fake):
+    """Every endpoint, with its success and failure paths, against the fake Gist API."""
+    yield client.get("/")
+    yield client.get("/healthz")
+    yield client.get("/api/volumes")
+    yield client.get("/login")
+    yield client.post("/login", data={"token": "wrong-owner-token"})  # no CSRF
+    added = client.post("/api/volumes", json=VOLUME, headers=BEARER)
+    yield added
+    volume_id = added.get_json()["volume"]["id"]
+    yield client.post("/api/volumes", json=VOLUME, headers=BEARER)  # 409
+    yield client.post("/api/volumes", json=VOLUME | {"title": ""}, headers=BEARER)  # 400
+    yield client.post("/api/volumes", json=VOLUME | {"html": "<script>x</script>"},
+                      headers=BEARER)  # 422
+    yield client.post("/api/volumes", data="{", headers=BEARER)  # bad JSON
+    yield client.post("/api/volumes", json=VOLUME, headers={"Authorization": "Bearer wrong"})
+    yield client.post("/api/volumes/preview", json=VOLUME, headers=BEARER)
+    yield client.post("/api/connection-test", headers=BEARER)
+    yield client.get("/api/revisions", headers=BEARER)
+    yield client.get("/download")
+    yield client.get("/manage")
+    yield client.delete("/api/volumes/builtin-01", headers=BEARER)  # 403
+    yield client.delete("/api/volumes/unknown", headers=BEARER)  # 404
+    for status in (401, 404, 500):
+        fake.inject("status", status=status, times=3)
+        yield client.post("/api/volumes", json=VOLUME | {"number": "11"}, headers=BEARER)
+        yield client.post("/api/connection-test", headers=BEARER)
+        fake.faults.clear()
+    fake.inject("rate_limit", times=3)
+    yield client.post("/api/volumes", json=VOLUME | {"number": "12"}, headers=BEARER)
+    fake.faults.clear()
+    fake.inject("drop", times=6)
+    yield client.delete(f"/api/volumes/{volume_id}", headers=BEARER)
+    yield client.get("/")
+    fake.faults.clear()
+    yield client.delete(f"/api/volumes/{volume_id}", headers=BEARER)
+    yield client.post("/logout")
+
+
+def test_no_token_in_any_answer_header_or_log(make_app, gist_env, fake_github, caplog):
+    app = make_app(**gist_env)
+    client = app.test_client()
+    caplog.set_level(logging.DEBUG)
+    statuses = set()
+    for response in exchanges(client, fake_github):
+        statuses.add(response.status_code)
+        text = response.get_data(as_text=True) + "".join(
+            f"{k}: {v}\n" for k, v in response.headers.items())
+        for secret in (FAKE_GITHUB_TOKEN, OWNER_TOKEN):
+            assert secret not in text, response.request.path
+            assert secret[4:-4] not in text  # not even the middle of a masked token
+    # The paths really ran: successes, refusals and GitHub failures alike.
+    assert {200, 201, 204, 400, 401, 403, 404, 409, 422, 502, 503} <= statuses
+    logged = "\n".join(record.getMessage() + str(record.exc_info or "")
+                       for record in caplog.records)
+    assert FAKE_GITHUB_TOKEN not in logged and OWNER_TOKEN not in logged
+
+
+def test_no_token_in_the_command_line_output(data_dir, gist_env, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items()} | gist_env
+    for args in (["check"], ["check", "--json"], ["export", str(tmp_path / "g.html")]):
+        result = subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert FAKE_GITHUB_TOKEN not in result.stdout + result.stderr
+    assert FAKE_GITHUB_TOKEN not in (tmp_path / "g.html").read_text()
+    assert OWNER_TOKEN not in (tmp_path / "g.html").read_text()
