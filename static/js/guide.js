@@ -257,7 +257,7 @@
   function tocMode() {
     if (!toc) return;
     var open = WIDE.matches ? SG.load("toc-open", true) !== false : drawerOpen;
-    document.body.classList.toggle("toc-docked", WIDE.matches && open);
+    document.body.classList.toggle("toc-closed", WIDE.matches && !open);
     document.body.classList.toggle("toc-drawer-open", !WIDE.matches && open);
     tocToggle.setAttribute("aria-expanded", open ? "true" : "false");
     tocClose.hidden = WIDE.matches;
@@ -282,7 +282,7 @@
     tocToggle.hidden = false;
     tocToggle.addEventListener("click", function () {
       if (WIDE.matches) {
-        SG.save("toc-open", !document.body.classList.contains("toc-docked"));
+        SG.save("toc-open", document.body.classList.contains("toc-closed"));
         tocMode();
       } else if (drawerOpen) {
         closeDrawer(true);
@@ -338,9 +338,10 @@
   }
 
   if ("IntersectionObserver" in window && stops.length) {
-    // The band is the top of the viewport under the header: the stop most recently entered
-    // is the current one; a stop leaving the band downwards (scrolling up) hands back to the
-    // one before it.
+    // The band is the top quarter of the viewport under the header, where a reader's eyes
+    // are: the first stop in it is the current one (so a short section is not skipped when
+    // the next label is also near the top); with none in it, the current one stays, unless
+    // it left the band downwards (scrolling up), which hands back to the stop before it.
     var inBand = new Set();
     var stopByElement = new Map();
     stops.forEach(function (stop) { stopByElement.set(stop.el, stop); });
@@ -357,10 +358,24 @@
           }
         }
       });
-      if (inBand.size) setCurrent(Math.max.apply(null, Array.from(inBand)));
+      if (inBand.size) setCurrent(Math.min.apply(null, Array.from(inBand)));
       else if (leftBelow !== Infinity && leftBelow <= current) setCurrent(leftBelow - 1);
-    }, { rootMargin: "-" + Math.round(headerHeight()) + "px 0px -60% 0px" });
+      atTheEnd();
+    }, { rootMargin: "-" + Math.round(headerHeight()) + "px 0px -75% 0px" });
     stops.forEach(function (stop) { observer.observe(stop.el); });
+    window.addEventListener("scrollend", atTheEnd);
+  }
+  // At the bottom of the page the last labels can never reach the band: the last one on
+  // screen is the current one.
+  function atTheEnd() {
+    var doc = document.documentElement;
+    if (window.scrollY + window.innerHeight < doc.scrollHeight - 2) return;
+    for (var i = stops.length - 1; i > current; i--) {
+      if (stops[i].el.getBoundingClientRect().top < window.innerHeight) {
+        setCurrent(i);
+        return;
+      }
+    }
   }
 
   // --- reading progress: where the reader was, and which volumes are read --------------------

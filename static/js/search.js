@@ -27,7 +27,10 @@
   var SHOWN = 20;  // results listed; the status says how many matched
   var K1 = 1.2, B = 0.75;
 
+  var ASCII = /^[\x00-\x7f]*$/;
+
   function normalise(token) {
+    if (ASCII.test(token)) return token.toLowerCase();  // the forms below change no ASCII
     return token.normalize("NFKC").toLowerCase().normalize("NFD").replace(/\p{Mn}/gu, "")
       .normalize("NFC").replace(/[ς∑∏]/g, function (c) { return FOLD[c]; });
   }
@@ -221,13 +224,18 @@
     return fragment;
   }
 
+  function firstMatch(text, terms) {
+    var match;
+    TOKEN.lastIndex = 0;
+    while ((match = TOKEN.exec(text)) !== null) {
+      if (terms.has(normalise(match[0]))) return match.index;
+    }
+    return -1;
+  }
+
   function snippet(stop, terms) {
     var text = stopText(stop, 40000);
-    var first = -1;
-    var tokens = tokenise(text);
-    for (var i = 0; i < tokens.length; i++) {
-      if (terms.has(tokens[i].term)) { first = tokens[i].start; break; }
-    }
+    var first = firstMatch(text, terms);
     var start = first < 0 ? 0 : Math.max(0, first - 60);
     if (start > 0) {
       var space = text.indexOf(" ", start);
@@ -278,14 +286,15 @@
     return stop && volume && stop.volume.id === String(volume[0]) ? stop : null;
   }
 
-  function setActive(position) {
+  // `reveal`: scroll the option into the list's view (arrow keys); a fresh list starts at the top.
+  function setActive(position, reveal) {
     if (active >= 0 && shown[active]) shown[active].option.setAttribute("aria-selected", "false");
     active = position;
     if (active >= 0 && shown[active]) {
       var option = shown[active].option;
       option.setAttribute("aria-selected", "true");
       input.setAttribute("aria-activedescendant", option.id);
-      option.scrollIntoView({ block: "nearest" });
+      if (reveal) option.scrollIntoView({ block: "nearest" });
     } else {
       input.removeAttribute("aria-activedescendant");
     }
@@ -293,6 +302,7 @@
 
   function render(text) {
     list.textContent = "";
+    list.scrollTop = 0;
     shown = [];
     active = -1;
     input.removeAttribute("aria-activedescendant");
@@ -329,7 +339,7 @@
       option.appendChild(body);
       option.addEventListener("click", function () { go(stop); });
       option.addEventListener("mousemove", function () {
-        if (active !== position) setActive(position);
+        if (active !== position) setActive(position, false);
       });
       list.appendChild(option);
       shown.push({ stop: stop, option: option });
@@ -339,7 +349,7 @@
       : total + (total === 1 ? " section matches" : " sections match") +
         (total > hits.length ? "; the best " + hits.length + " are listed." : ".");
     input.setAttribute("aria-expanded", hits.length ? "true" : "false");
-    if (hits.length) setActive(0);
+    if (hits.length) setActive(0, false);
   }
 
   function go(stop) {
@@ -358,7 +368,7 @@
       event.preventDefault();
       if (!shown.length) return;
       var step = event.key === "ArrowDown" ? 1 : -1;
-      setActive((active + step + shown.length) % shown.length);
+      setActive((active + step + shown.length) % shown.length, true);
     } else if (event.key === "Enter") {
       event.preventDefault();
       if (index && pending) {

@@ -98,9 +98,10 @@
     return due.map(function (d) { return d.card; }).concat(fresh);
   }
 
-  function startSession(everything) {
+  // `focusCard`: move focus to the card; not when the reader is ticking volumes in the picker.
+  function startSession(everything, focusCard) {
     queue = everything ? chosenCards() : dueQueue(Date.now());
-    next();
+    next(focusCard);
   }
 
   function stats() {
@@ -132,7 +133,7 @@
     return copy;
   }
 
-  function next() {
+  function next(focusCard) {
     card = queue.shift() || null;
     flipped = false;
     stats();
@@ -141,7 +142,7 @@
     els.actions.hidden = !hasCard;
     els.done.hidden = hasCard;
     if (!hasCard) {
-      showDone();
+      showDone(focusCard);
       return;
     }
     els.where.textContent = SG.volumeLabel(card.volume) +
@@ -153,10 +154,10 @@
     els.a.hidden = true;
     els.flip.hidden = false;
     els.grades.hidden = true;
-    if (dialog.open) els.flip.focus();
+    if (focusCard) els.flip.focus();
   }
 
-  function showDone() {
+  function showDone(focusCard) {
     var cards = chosenCards();
     if (!cards.length) {
       els["done-text"].textContent = "No flashcards in the chosen volumes: pick some above.";
@@ -172,7 +173,7 @@
     els["done-text"].textContent = "All caught up: nothing is due in the chosen volumes. " +
       "The next card is due in " + days + (days === 1 ? " day." : " days.");
     els.ahead.hidden = false;
-    if (dialog.open) els.ahead.focus();
+    if (focusCard) els.ahead.focus();
   }
 
   function flip() {
@@ -194,7 +195,7 @@
     SG.save("cards", progress);
     if (how === "again") queue.splice(Math.min(AGAIN_GAP, queue.length), 0, card);
     SG.announce(how === "again" ? "Again: it comes back soon" : "Recorded: " + how);
-    next();
+    next(true);
   }
 
   // --- the volume picker -----------------------------------------------------------------------
@@ -230,7 +231,7 @@
     });
     SG.save("study-excluded", skip);
     summarisePicker();
-    startSession(false);
+    startSession(false, false);
   }
   dialog.querySelectorAll("[data-pick]").forEach(function (button) {
     button.addEventListener("click", function () {
@@ -246,7 +247,7 @@
     var button = event.target.closest("[data-grade]");
     if (button) grade(button.getAttribute("data-grade"));
   });
-  els.ahead.addEventListener("click", function () { startSession(true); });
+  els.ahead.addEventListener("click", function () { startSession(true, true); });
   dialog.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || SG.isTyping(event.target)) return;
     if (event.target.closest && event.target.closest("summary")) return;
@@ -265,7 +266,7 @@
     progress = loadProgress();
     renderPicker();
     SG.openDialog(dialog, null);
-    startSession(false);
+    startSession(false, true);
     if (!card && els.ahead.hidden) dialog.querySelector(".study-picker summary").focus();
   };
   if (openButton) {
