@@ -45,7 +45,7 @@ def test_owner_signs_in_adds_sees_and_deletes_a_volume(run_server, page):
 
     page.goto(server.url + "/")
     volume = page.locator("#vol-10")
-    assert volume.locator(".vol-title").inner_text() == "Diffusion Models"
+    assert volume.locator(".vol-title").text_content() == "Diffusion Models"
     assert volume.locator("svg").get_attribute("viewBox") == "0 0 200 60"
     marker_id = volume.locator("marker").get_attribute("id")
     assert volume.locator("line").get_attribute("marker-end") == f"url(#{marker_id})"
