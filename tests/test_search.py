@@ -25,11 +25,11 @@ def volume(number: str = "3", html: str = FRAGMENT, title: str = "Attention"):
 
 def decoded(index: dict, term: str) -> dict[str, int]:
     """A term's postings as {section id: count}."""
-    flat = index["postings"][index["terms"].index(term)]
     out, section = {}, 0
-    for position in range(0, len(flat), 2):
-        section += flat[position]
-        out[index["sections"][section][1]] = flat[position + 1]
+    for entry in index["postings"][index["terms"].index(term)].split(" "):
+        gap, _, count = entry.partition(":")
+        section += int(gap, 36)
+        out[index["sections"][section][1]] = int(count or "1", 36)
     return out
 
 
@@ -58,6 +58,20 @@ def test_sections_split_at_labels_in_page_order():
     assert index["sections"][1][3] == len(tokens("01 — The Transformer Attention is all you "
                                                   "need; transformers stack attention layers. "
                                                   "softmax(QKᵀ / √dₖ) V"))
+
+
+def test_postings_are_base36_gaps_with_counts_above_one():
+    html = "".join(f'<div class="sl">{n:02d} — S</div><p>{"common " * (n % 3 + 1)}</p>'
+                   for n in range(1, 45))
+    index = build_index([volume(html=html)])
+    entries = index["postings"][index["terms"].index("common")].split(" ")
+    assert entries[:4] == ["0:2", "1:3", "1", "1:2"]
+    assert len(entries) == 44
+    assert decoded(index, "common")["vol-3-44"] == 44 % 3 + 1
+    wide = "".join(f'<div class="sl">{n:02d} — S</div><p>{"w " * 40 if n in (1, 1300) else ""}'
+                   '</p>' for n in range(1, 1301))
+    index = build_index([volume(html=wide)])
+    assert index["postings"][index["terms"].index("w")] == "0:14 103:14"  # 1299 = 36² + 3
 
 
 def test_terms_are_sorted_as_javascript_compares_strings():

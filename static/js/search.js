@@ -71,8 +71,27 @@
     });
     return {
       raw: raw, count: count, lengths: lengths, average: total / Math.max(count, 1),
-      titles: titles, volumeTitles: volumeTitles,
+      titles: titles, volumeTitles: volumeTitles, decoded: new Map(),
     };
+  }
+
+  // A term's postings (see app/search.py) as [section, count, section, count, ...], decoded
+  // once, when a query first touches the term.
+  function postingsOf(index, at) {
+    var cached = index.decoded.get(at);
+    if (cached) return cached;
+    var entries = String(index.raw.postings[at]).split(" ");
+    var out = new Int32Array(entries.length * 2);
+    var section = 0;
+    for (var i = 0; i < entries.length; i++) {
+      var entry = entries[i];
+      var colon = entry.indexOf(":");
+      section += parseInt(colon < 0 ? entry : entry.slice(0, colon), 36);
+      out[2 * i] = section;
+      out[2 * i + 1] = colon < 0 ? 1 : parseInt(entry.slice(colon + 1), 36);
+    }
+    index.decoded.set(at, out);
+    return out;
   }
 
   // First position in the sorted terms that is not below `prefix` (UTF-16 order, as sorted).
@@ -144,13 +163,12 @@
       var topIdf = 0;
       matches.forEach(function (weight, term) {
         result.terms.add(term);
-        var postings = raw.postings[lowerBound(raw.terms, term)];
+        var postings = postingsOf(index, lowerBound(raw.terms, term));
         var df = postings.length / 2;
         var idf = Math.log(1 + (count - df + 0.5) / (df + 0.5));
         topIdf = Math.max(topIdf, idf * weight);
-        var section = 0;
         for (var p = 0; p < postings.length; p += 2) {
-          section += postings[p];
+          var section = postings[p];
           var tf = postings[p + 1];
           var norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * index.lengths[section] / index.average));
           var value = weight * idf * norm;
