@@ -46,13 +46,27 @@ def export(args: argparse.Namespace) -> int:
     from app import create_app
     from app.export import standalone_html
 
+    if not (args.path or args.site):
+        print("study-guide export: give a PATH for the standalone file, --site DIR for the "
+              "static site, or both", file=sys.stderr)
+        return 2
     app = create_app()
-    with app.test_request_context("/"):
-        volumes, _ = app.extensions["catalogue"].snapshot()
-        html = standalone_html(volumes, datetime.now(UTC).date())
-    path = Path(args.path)
-    path.write_text(html, encoding="utf-8")
-    print(f"Wrote {path} ({len(html.encode('utf-8')):,} bytes, {len(volumes)} volumes).")
+    today = datetime.now(UTC).date()
+    if args.site:
+        from app.site import write_site
+
+        site = write_site(app, Path(args.site), today)
+        print(f"Wrote the site to {site.folder}: {site.files} files and their .gz and .br "
+              f"({site.bytes:,} bytes), {site.volumes} volumes.")
+        if site.notice:
+            print(f"study-guide export: {site.notice}", file=sys.stderr)
+    if args.path:
+        with app.test_request_context("/"):
+            volumes, _ = app.extensions["catalogue"].snapshot()
+            html = standalone_html(volumes, today)
+        path = Path(args.path)
+        path.write_text(html, encoding="utf-8")
+        print(f"Wrote {path} ({len(html.encode('utf-8')):,} bytes, {len(volumes)} volumes).")
     return 0
 
 
@@ -85,8 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--threads", type=int, default=4)
     serve_parser.add_argument("--access-log", action="store_true")
     serve_parser.set_defaults(run=serve)
-    export_parser = commands.add_parser("export", help="write the standalone HTML file")
-    export_parser.add_argument("path")
+    export_parser = commands.add_parser(
+        "export", help="write the standalone HTML file, or the static site (--site)")
+    export_parser.add_argument("path", nargs="?", help="where to write the standalone file")
+    export_parser.add_argument("--site", metavar="DIR",
+                               help="write the guide as a static site into this folder")
     export_parser.set_defaults(run=export)
     check_parser = commands.add_parser("check", help="test the storage connection")
     check_parser.add_argument("--json", action="store_true")

@@ -1,4 +1,5 @@
-"""Prints the sanitizer's time for a 100 KB volume and the size of `/` and of the export.
+"""Prints the sanitizer's time for a 100 KB volume and the size of `/` and of the export, then
+the serving benchmarks of bench/serve.py.
 
 Run: make bench (or .venv/bin/python bench/run.py).
 """
@@ -49,6 +50,9 @@ def page_sizes() -> dict[str, int]:
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"STUDY_GUIDE_DATA_DIR": folder, "OWNER_TOKEN": "bench-owner-token-1"})
         client = app.test_client()
+        client.get("/")
+        client.get("/download")
+        app.extensions["page_cache"].settle()  # the bytes served once compressed densely
         guide = client.get("/")
         guide_br = client.get("/", headers={"Accept-Encoding": "br"})
         guide_gzip = client.get("/", headers={"Accept-Encoding": "gzip"})
@@ -67,6 +71,10 @@ def main() -> None:
     print(f"{'sanitize 100 KB volume, worst':<34}{worst:>11.1f} ms")
     for name, size in page_sizes().items():
         print(f"{name:<34}{size:>14,}")
+    print(flush=True)
+    from serve import main as serving  # bench/serve.py, beside this file
+
+    serving([])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,121 @@
+"""The static site: `study-guide export --site DIR` writes the guide as a folder that any static
+host or CDN serves, for when readers outgrow one server.
+
+    index.html                      the guide; every URL in it is relative, so the folder also
+                                    works under a sub-path (https://example.org/guide/)
+    assets/…                        the content-hashed files of app/assets.py, and the search
+                                    index named the same way: each can be cached for a year
+    study-guide.html                the standalone file, which the page's download links to
+    _headers                        cache and security headers for hosts that read this file
+                                    (Netlify, Cloudflare Pages); others take them from their
+                                    own configuration
+
+Every compressible file has its `.gz` and `.br` beside it, compressed once as densely as the
+formats go, for hosts that serve pre-compressed files (nginx `gzip_static`/`brotli_static`,
+Caddy `precompressed`). Files are written next to what the folder already holds, the page last,
+so a host serving the folder while it is rewritten never names an asset not yet there; older
+hashed assets stay for readers still holding an older page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from flask import Flask, render_template, url_for
+
+from app import SECURITY_HEADERS
+from app.assets import COMPRESSIBLE, AssetStore
+from app.export import SCRIPTS, standalone_html
+from app.render import DENSEST, compress
+from app.search import index_json, labelled_sections
+
+STANDALONE = "study-guide.html"
+PAGE = "index.html"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    folder: Path
+    files: int  # written, not counting their .gz and .br
+    bytes: int  # of everything written, .gz and .br included
+    volumes: int
+    notice: str  # what the storage said about the copy it gave (e.g. GitHub unreachable)
+
+
+def write_site(app: Flask, folder: Path, saved_on: date) -> SiteReport:
+    """Write the site for the app's current volumes into `folder` (created if missing)."""
+    store: AssetStore = app.extensions["assets"]
+    with app.test_request_context("/"):
+        volumes, snapshot = app.extensions["catalogue"].snapshot()
+        search_index = index_json(volumes).encode("utf-8")
+        index_name = f"assets/search-index.{hashlib.sha256(search_index).hexdigest()[:12]}.json"
+        page = render_template(
+            "guide/index.html", volumes=volumes, notice="", standalone=False, static_site=True,
+            reader_scripts=SCRIPTS, sections_of=labelled_sections, search_index_url=index_name,
+            home_href="./", asset_url=lambda name: "assets/" + store.get(name).hashed_name,
+            url_for=_site_url_for)
+        standalone = standalone_html(volumes, saved_on)
+    assets = store.all()
+    sources = {f"assets/{a.hashed_name}": a.body for a in assets}
+    sources |= {index_name: search_index, STANDALONE: standalone.encode("utf-8"),
+                "_headers": _headers().encode("utf-8"), PAGE: page.encode("utf-8")}
+    # The assets come compressed already; the rest is compressed here, on every core (brotli
+    # and zlib let go of the GIL while they work).
+    compressed = {f"assets/{a.hashed_name}": (a.gzip, a.brotli) for a in assets
+                  if a.gzip is not None and a.brotli is not None}
+    todo = [name for name in sources if _compressible(name) and name not in compressed]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        dense = pool.map(lambda name: compress(sources[name], DENSEST), todo)
+        compressed |= dict(zip(todo, dense, strict=True))
+    written = 0
+    for name in sources:  # the page last (dicts keep their order): it names everything else
+        written += _write(folder, name, sources[name])
+        if name in compressed:
+            gz, br = compressed[name]
+            written += _write(folder, name + ".gz", gz) + _write(folder, name + ".br", br)
+    return SiteReport(folder=folder, files=len(sources), bytes=written,
+                      volumes=len(volumes), notice=snapshot.notice)
+
+
+def _site_url_for(endpoint: str, **values: object) -> str:
+    """Links the page makes to the server's pages: the download is the standalone file beside
+    the page; any other stays as the server has it."""
+    if endpoint == "guide.download":
+        return STANDALONE
+    return url_for(endpoint, **values)
+
+
+def _compressible(name: str) -> bool:
+    return Path(name).suffix in COMPRESSIBLE | {".html"}
+
+
+def _headers() -> str:
+    """`_headers` (Netlify's format, also read by Cloudflare Pages) for a site at the root of
+    its host: the app's own headers. Cache-Control is given per path, not under `/*`, because
+    these hosts join the values of every rule that matches."""
+    security = "".join(f"  {name}: {value}\n" for name, value in SECURITY_HEADERS.items())
+    pages = "".join(f"/{path}\n  Cache-Control: no-cache\n" for path in ("", PAGE, STANDALONE))
+    return f"/*\n{security}{pages}/assets/*\n  Cache-Control: {IMMUTABLE}\n"
+
+
+def _write(folder: Path, name: str, body: bytes) -> int:
+    """Replace one file atomically (a temp file in the same folder, then rename)."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".site-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(body)
+        os.chmod(temp, 0o644)  # mkstemp makes it private; a web server must read it
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return len(body)
