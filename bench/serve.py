@@ -57,12 +57,13 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
-# What the bench needs from Debian: the load generator, the static server, and nginx's module
-# that serves the site's .br files (without it nginx falls back to the .gz ones).
+# What the bench needs from Debian: the load generator, the static server, nginx's module that
+# serves the site's .br files (without it nginx falls back to the .gz ones), and the browser.
 PACKAGES: dict[str, Callable[[], object]] = {
     "wrk": lambda: shutil.which("wrk"),
     "nginx": lambda: shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin"),
-    "libnginx-mod-http-brotli-static": BROTLI_MODULE.exists}
+    "libnginx-mod-http-brotli-static": BROTLI_MODULE.exists,
+    "chromium": Path(CHROMIUM).exists}
 # Headers every response carries anyway: not part of what the floor copies from the app.
 TRANSPORT = {"date", "server", "content-length", "connection", "keep-alive", "transfer-encoding"}
 
@@ -849,10 +850,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     with tempfile.TemporaryDirectory(prefix="study-guide-bench-") as folder:
         os.chmod(folder, 0o755)  # nginx's workers run as another user when started as root
-        browser_context = chromium() if Path(CHROMIUM).exists() else None
-        if browser_context is None:
-            missing.append("chromium")
-        with browser_context or _nothing() as browser:
+        with chromium() if "chromium" not in missing else _nothing() as browser:
             for added in (0, ADDED):
                 results[added] = measure(Path(folder) / str(added), added, browser, tools, note)
     print(table(results, missing, load_average))
