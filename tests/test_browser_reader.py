@@ -481,6 +481,7 @@ PRINT_STYLE = """() => {
     tools: s('.vol-tools', 'display'), anchor: s('.anchor-link', 'display'),
     breakBefore: s('section.volume', 'breakBefore'),
     svgInside: s('section.volume svg', 'breakInside'),
+    svgGround: s('section.volume svg', 'backgroundColor'),
     volumes: Array.from(document.querySelectorAll('main > section.volume'))
       .filter(v => getComputedStyle(v).display !== 'none').map(v => v.id),
   };
@@ -500,8 +501,8 @@ def test_print_stylesheet_for_the_guide_and_for_one_volume(run_server, chromium)
     assert whole["background"] == "rgb(255, 255, 255)" and whole["text"] == "rgb(17, 17, 17)"
     assert whole["toc"] == whole["header"] == whole["tools"] == whole["anchor"] == "none"
     assert whole["breakBefore"] == "page"
-    if whole["svgInside"] is not None:
-        assert whole["svgInside"] == "avoid"
+    if whole["svgInside"] is not None:  # diagrams whole, on their dark ground (light labels)
+        assert whole["svgInside"] == "avoid" and whole["svgGround"] == "rgb(20, 25, 40)"
     assert "vol-10" in whole["volumes"] and len(whole["volumes"]) > 1
 
     page.emulate_media(media="screen")
