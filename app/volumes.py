@@ -26,8 +26,6 @@ FILENAME = "study_guide_volumes.json"
 MAX_NUMBER = 3999  # the largest number a roman numeral writes
 METADATA = re.compile(r"\A\s*<!--(.*?)-->", re.DOTALL)
 SECTION_LABEL = re.compile(r'<(div|p|h2|h3)( id="[^"]*")? class="sl">', re.IGNORECASE)
-# Boxes the stylesheet lets scroll sideways (code, tables, diagrams, formulas).
-SCROLL_BOX = re.compile(r'<(pre|table)(?=[\s>])|<(div|figure)(?=[^>]*\sclass="(?:fml|diagram)")')
 
 
 class DocumentError(ValueError):
@@ -96,7 +94,7 @@ def safe_volume(record: dict, builtin: bool) -> tuple[Volume, Report]:
         number=number,
         title=str(record.get("title", "")).strip(),
         subtitle=str(record.get("subtitle", "")).strip(),
-        html=focusable_scroll_boxes(anchor_sections(html, f"vol-{number}")),
+        html=anchor_sections(html, f"vol-{number}"),
         builtin=builtin,
         added_at=str(record.get("added_at", "")),
     )
@@ -111,11 +109,6 @@ def anchor_sections(html: str, anchor: str) -> str:
         return f'<{match.group(1)} id="{anchor}-{next(counter):02d}" class="sl">'
 
     return SECTION_LABEL.sub(label, html)
-
-
-def focusable_scroll_boxes(html: str) -> str:
-    """Boxes that may scroll sideways take keyboard focus, so arrow keys can scroll them."""
-    return SCROLL_BOX.sub(lambda m: f'<{m.group(1) or m.group(2)} tabindex="0"', html)
 
 
 # --- built-in catalogue ---------------------------------------------------------------------

@@ -11,7 +11,6 @@ from app.volumes import (
     VolumeError,
     anchor_sections,
     derived_id,
-    focusable_scroll_boxes,
     load_builtins,
     merge_documents,
     parse_builtin,
@@ -152,13 +151,3 @@ def test_merge_honours_their_delete():
     ours = {"volumes": [a, b, {"id": "n"}]}
     merged = merge_documents({"volumes": [a, b]}, {"volumes": [a]}, ours)
     assert [r["id"] for r in merged["volumes"]] == ["a", "n"]
-
-
-def test_boxes_that_scroll_sideways_take_keyboard_focus():
-    html = ('<pre><code>x</code></pre><table><tr><td>1</td></tr></table>'
-            '<figure class="diagram"><svg viewBox="0 0 1 1"></svg></figure>'
-            '<div class="fml">a</div><div class="card">c</div><p>pre</p>')
-    assert focusable_scroll_boxes(html) == (
-        '<pre tabindex="0"><code>x</code></pre><table tabindex="0"><tr><td>1</td></tr></table>'
-        '<figure tabindex="0" class="diagram"><svg viewBox="0 0 1 1"></svg></figure>'
-        '<div tabindex="0" class="fml">a</div><div class="card">c</div><p>pre</p>')
