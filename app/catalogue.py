@@ -28,12 +28,19 @@ class Catalogue:
         self.store = store
         self.builtins = builtins
         self.max_html_bytes = max_html_bytes
+        # The volumes of the last stored version: deriving them (a hash and an anchoring pass
+        # over every added volume's HTML) costs 20 ms a page view with 50 added volumes.
+        self._derived: tuple[str, list[Volume]] | None = None
 
     def snapshot(self) -> tuple[list[Volume], Snapshot]:
         """Every volume in display order, and the stored snapshot they came from."""
         snapshot = self.store.load()
-        added = [volume for volume, _ in stored_volumes(snapshot.document)]
-        return sorted(self.builtins + added, key=lambda v: v.sort_key), snapshot
+        derived = self._derived  # one read: another thread may replace it meanwhile
+        if derived is None or derived[0] != snapshot.version:
+            added = [volume for volume, _ in stored_volumes(snapshot.document)]
+            derived = (snapshot.version, sorted(self.builtins + added, key=lambda v: v.sort_key))
+            self._derived = derived
+        return list(derived[1]), snapshot
 
     def prepare(self, payload: object) -> tuple[str, str, str, Report]:
         """Validate and sanitize an add request: number, title, safe HTML and the report."""
