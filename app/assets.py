@@ -3,7 +3,6 @@ memory pre-compressed and cached by browsers for a year: a new version is a new 
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import mimetypes
 import posixpath
@@ -12,10 +11,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import brotli
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app
 
-from app.render import negotiate
+from app.render import DENSEST, compress, negotiate, precompressed_response
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 COMPRESSIBLE = {".css", ".js", ".svg", ".json", ".txt"}
@@ -54,13 +52,14 @@ class AssetStore:
         if path.suffix == ".css":
             body = self._link_fonts(body.decode("utf-8"), name).encode("utf-8")
         digest = hashlib.sha256(body).hexdigest()[:12]
-        compress = path.suffix in COMPRESSIBLE
+        gzipped, brotlied = (compress(body, DENSEST) if path.suffix in COMPRESSIBLE
+                             else (None, None))
         asset = Asset(
             name=name,
             hashed_name=f"{name[:-len(path.suffix)]}.{digest}{path.suffix}",
             body=body,
-            gzip=gzip.compress(body, 9, mtime=0) if compress else None,
-            brotli=brotli.compress(body, quality=11) if compress else None,
+            gzip=gzipped,
+            brotli=brotlied,
             mimetype=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
         )
         with self._lock:
@@ -98,14 +97,7 @@ def serve(hashed_name: str) -> Response:
         abort(404)
     if asset.hashed_name != hashed_name:
         abort(404)  # an old version: the page that asked for it is stale
-    etag = f'"{match["digest"]}"'
-    headers = {"Cache-Control": "public, max-age=31536000, immutable", "ETag": etag,
-               "Vary": "Accept-Encoding"}
-    if etag in request.headers.get("If-None-Match", ""):
-        return Response(status=304, headers=headers)
-    body, encoding = negotiate(request.headers.get("Accept-Encoding", ""), asset.body,
-                               gzip=asset.gzip, br=asset.brotli)
-    response = Response(body, mimetype=asset.mimetype, headers=headers)
-    if encoding:
-        response.headers["Content-Encoding"] = encoding
-    return response
+    return precompressed_response(
+        f'"{match["digest"]}"',
+        lambda accept: negotiate(accept, asset.body, gzip=asset.gzip, br=asset.brotli),
+        asset.mimetype, "public, max-age=31536000, immutable")

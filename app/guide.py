@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from app.catalogue import Catalogue
 from app.export import SCRIPTS, standalone_html
-from app.render import PageCache, RenderedPage
+from app.render import PageCache, RenderedPage, precompressed_response
 from app.search import index_json, labelled_sections
 from app.storage import Snapshot
 from app.volumes import Volume
@@ -28,14 +28,7 @@ def pages() -> PageCache:
 def cached_response(page: RenderedPage, mimetype: str = "text/html",
                     cache_control: str = "no-cache", **headers: str) -> Response:
     """The cached bytes in the best encoding the client takes, or 304 when it has them."""
-    common = {"ETag": page.etag, "Vary": "Accept-Encoding", "Cache-Control": cache_control}
-    if page.etag in request.headers.get("If-None-Match", ""):
-        return Response(status=304, headers=common)
-    body, encoding = page.encoded(request.headers.get("Accept-Encoding", ""))
-    response = Response(body, mimetype=mimetype, headers=common | headers)
-    if encoding:
-        response.headers["Content-Encoding"] = encoding
-    return response
+    return precompressed_response(page.etag, page.encoded, mimetype, cache_control, **headers)
 
 
 def search_index(volumes: list[Volume], snapshot: Snapshot) -> RenderedPage:

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 
 import brotli
+from flask import Response, request
 
 # (brotli quality, gzip level)
 FAST = (5, 6)  # tens of milliseconds per megabyte: the first answer after a change
@@ -131,3 +132,17 @@ class PageCache:
 def _densify(page: RenderedPage) -> None:
     _lowest_priority()
     page.densify()
+
+
+def precompressed_response(etag: str, encode: Callable[[str], tuple[bytes, str | None]],
+                           mimetype: str, cache_control: str, **headers: str) -> Response:
+    """Bytes kept compressed, in the encoding the client takes, or 304 when it has them.
+    `encode(accept_encoding)` picks the bytes (see `negotiate`)."""
+    common = {"ETag": etag, "Vary": "Accept-Encoding", "Cache-Control": cache_control}
+    if etag in request.headers.get("If-None-Match", ""):
+        return Response(status=304, headers=common)
+    body, encoding = encode(request.headers.get("Accept-Encoding", ""))
+    response = Response(body, mimetype=mimetype, headers=common | headers)
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    return response
