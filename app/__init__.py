@@ -16,25 +16,13 @@ from app.assets import AssetStore
 from app.catalogue import Catalogue
 from app.config import Settings, load_settings
 from app.errors import AppError
+from app.headers import SECURITY_HEADERS, SecurityHeaders
 from app.render import PageCache
 from app.storage import make_store
 from app.volumes import load_builtins
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("study_guide")
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'")
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-}
 
 
 def create_app(env: dict[str, str] | None = None) -> Flask:
@@ -68,7 +56,8 @@ def create_app(env: dict[str, str] | None = None) -> Flask:
     app.extensions["assets"] = AssetStore()
     app.jinja_env.globals["asset_url"] = app.extensions["assets"].url
     register_error_handlers(app)
-    app.after_request(add_security_headers)
+    # Outermost first: security headers on every answer, then the guide's cached page.
+    app.wsgi_app = SecurityHeaders(guide.GuideFastPath(app, app.wsgi_app))
     if settings.owner_token_generated:
         announce_owner_token(settings)
     return app
@@ -79,14 +68,6 @@ def announce_owner_token(settings: Settings) -> None:
     print(f"\nNo OWNER_TOKEN is set, so this run made one:\n\n    {settings.owner_token}\n\n"
           "Sign in at /login on this server with it (http://127.0.0.1:5000/login under "
           "`make run`). Set OWNER_TOKEN in .env to keep one across restarts.\n", flush=True)
-
-
-def add_security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.path.startswith(("/api/", "/manage", "/login")):
-        response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def wants_json() -> bool:
@@ -139,4 +120,4 @@ def register_error_handlers(app: Flask) -> None:
                               "nothing was changed. Try again, and check the server log.")
 
 
-__all__ = ["create_app"]
+__all__ = ["SECURITY_HEADERS", "create_app"]

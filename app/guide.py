@@ -3,13 +3,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 
 from app.catalogue import Catalogue
 from app.export import SCRIPTS, standalone_html
-from app.render import PageCache, RenderedPage, precompressed_response
+from app.headers import StartResponse, WSGIApp
+from app.render import PageCache, RenderedPage, precompressed_answer, precompressed_response
 from app.search import index_json, labelled_sections
 from app.storage import Snapshot
 from app.volumes import Volume
@@ -40,18 +51,54 @@ def index_version(index: RenderedPage) -> str:
     return index.etag.strip('"')[:16]
 
 
+def guide_key(snapshot: Snapshot) -> tuple[str, str]:
+    """What the guide page depends on: the stored version and the freshness notice."""
+    return snapshot.version, snapshot.notice
+
+
 @bp.get("/")
 def index() -> Response:
     volumes, snapshot = catalogue().snapshot()
-    # Outside the page's render: the cache's lock is not reentrant.
-    index_url = url_for("guide.search_index_json",
-                        v=index_version(search_index(volumes, snapshot)))
-    page = pages().get(
-        "guide", (snapshot.version, snapshot.notice),
-        lambda: render_template(
+
+    def render() -> str:
+        index_url = url_for("guide.search_index_json",
+                            v=index_version(search_index(volumes, snapshot)))
+        return render_template(
             "guide/index.html", volumes=volumes, notice=snapshot.notice, standalone=False,
-            reader_scripts=SCRIPTS, sections_of=labelled_sections, search_index_url=index_url))
-    return cached_response(page)
+            reader_scripts=SCRIPTS, sections_of=labelled_sections, search_index_url=index_url)
+
+    return cached_response(pages().get("guide", guide_key(snapshot), render))
+
+
+class GuideFastPath:
+    """WSGI middleware: `GET /` answered from the page cache without entering Flask, once the
+    current version of the page is rendered. A page view then costs a stat of the store and a
+    dict lookup, less than Flask's own request handling; anything else (the first view after
+    a change, errors, other paths) goes to Flask, which renders and caches."""
+
+    def __init__(self, flask_app: Flask, wsgi_app: WSGIApp) -> None:
+        self.catalogue: Catalogue = flask_app.extensions["catalogue"]
+        self.pages: PageCache = flask_app.extensions["page_cache"]
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        if environ.get("PATH_INFO") == "/" and method in ("GET", "HEAD"):
+            page = self._current_page()
+            if page is not None:
+                status, headers, body = precompressed_answer(page.etag, page.encoded, environ,
+                                                             "text/html", "no-cache")
+                headers.append(("Content-Length", str(len(body))))
+                start_response("200 OK" if status == 200 else "304 Not Modified", headers)
+                return [body if method == "GET" else b""]
+        return self.wsgi_app(environ, start_response)
+
+    def _current_page(self) -> RenderedPage | None:
+        try:
+            _, snapshot = self.catalogue.snapshot()
+        except Exception:
+            return None
+        return self.pages.peek("guide", guide_key(snapshot))
 
 
 @bp.get("/search-index.json")

@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 import brotli
 from flask import Response, request
+from werkzeug.utils import get_content_type
 
 # (brotli quality, gzip level)
 FAST = (5, 6)  # tens of milliseconds per megabyte: the first answer after a change
@@ -108,6 +109,17 @@ class PageCache:
                 self._densify_later(name, page)
             return page
 
+    def peek(self, name: str, key: object) -> RenderedPage | None:
+        """The page if it is cached for `key`, without rendering: no lock, one dict read."""
+        cached = self._pages.get(name)
+        if cached is None or cached[0] != key:
+            return None
+        page = cached[1]
+        if not page.dense:
+            with self._lock:
+                self._densify_later(name, page)
+        return page
+
     def settle(self) -> None:
         """Compress every cached page densely now, in this thread: for measuring sizes, and
         for warming up before gunicorn forks its workers (they then start with dense bytes)."""
@@ -134,15 +146,25 @@ def _densify(page: RenderedPage) -> None:
     page.densify()
 
 
+def precompressed_answer(etag: str, encode: Callable[[str], tuple[bytes, str | None]],
+                         environ: dict, mimetype: str, cache_control: str,
+                         **headers: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body for bytes kept compressed: the encoding the client takes, or
+    304 when it has them. `encode(accept_encoding)` picks the bytes (see `negotiate`). Plain
+    WSGI values, so the guide's fast path and Flask views answer alike."""
+    common = [("ETag", etag), ("Vary", "Accept-Encoding"), ("Cache-Control", cache_control)]
+    if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+        return 304, common, b""
+    body, encoding = encode(environ.get("HTTP_ACCEPT_ENCODING", ""))
+    common.append(("Content-Type", get_content_type(mimetype, "utf-8")))
+    if encoding:
+        common.append(("Content-Encoding", encoding))
+    return 200, common + list(headers.items()), body
+
+
 def precompressed_response(etag: str, encode: Callable[[str], tuple[bytes, str | None]],
                            mimetype: str, cache_control: str, **headers: str) -> Response:
-    """Bytes kept compressed, in the encoding the client takes, or 304 when it has them.
-    `encode(accept_encoding)` picks the bytes (see `negotiate`)."""
-    common = {"ETag": etag, "Vary": "Accept-Encoding", "Cache-Control": cache_control}
-    if etag in request.headers.get("If-None-Match", ""):
-        return Response(status=304, headers=common)
-    body, encoding = encode(request.headers.get("Accept-Encoding", ""))
-    response = Response(body, mimetype=mimetype, headers=common | headers)
-    if encoding:
-        response.headers["Content-Encoding"] = encoding
-    return response
+    """`precompressed_answer` as a Flask response."""
+    status, answer_headers, body = precompressed_answer(etag, encode, request.environ,
+                                                        mimetype, cache_control, **headers)
+    return Response(body or None, status=status, headers=answer_headers)

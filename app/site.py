@@ -29,9 +29,9 @@ from pathlib import Path
 
 from flask import Flask, render_template, url_for
 
-from app import SECURITY_HEADERS
 from app.assets import COMPRESSIBLE, AssetStore
 from app.export import SCRIPTS, standalone_html
+from app.headers import SECURITY_HEADERS
 from app.render import DENSEST, compress
 from app.search import index_json, labelled_sections
 

@@ -411,7 +411,7 @@ def start_floor(folder: Path) -> tuple[Server, float]:
 # --- the static limit: nginx ---------------------------------------------------------------------
 
 def start_nginx(site: Path, work: Path) -> tuple[Server, float]:
-    from app import SECURITY_HEADERS
+    from app.headers import SECURITY_HEADERS
 
     work.mkdir(parents=True, exist_ok=True)
     port = free_port()

@@ -112,3 +112,33 @@ def test_manage_page_shows_storage_builder_and_volumes(signed_in_client, data_di
     assert "Test connection" in html and "Copy the volume-builder prompt" in html
     assert "[PASTE YOUR NOTES HERE]" in html
     assert "Built in (permanent)" in html
+
+
+def test_repeat_views_skip_flask_and_answer_exactly_like_the_render(app, client, owner_headers):
+    from flask import request_started
+
+    entered = []
+    request_started.connect(lambda sender, **extra: entered.append(1), app, weak=False)
+
+    def answer(response):
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "date"}
+        return response.status_code, headers, response.data
+
+    for number, encoding in enumerate(("br", "gzip", "identity"), start=20):
+        added = client.post("/api/volumes", headers=owner_headers,
+                            json={"number": str(number), "title": f"Fresh {number}",
+                                  "html": "<p>x</p>"})
+        assert added.status_code == 201
+        entered.clear()
+        rendered = answer(client.get("/", headers={"Accept-Encoding": encoding}))
+        assert entered == [1]  # the first view after a change renders in Flask
+        repeat = answer(client.get("/", headers={"Accept-Encoding": encoding}))
+        assert entered == [1]  # the next is answered from the cache, outside Flask
+        assert repeat == rendered
+        assert f">Fresh {number}</h2>" in client.get("/").get_data(as_text=True)
+    head = client.head("/")
+    assert head.data == b"" and head.headers["Content-Length"] == str(len(rendered[2]))
+    not_modified = client.get("/", headers={"If-None-Match": rendered[1]["ETag"]})
+    assert not_modified.status_code == 304 and not_modified.data == b""
+    assert not_modified.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert entered == [1]

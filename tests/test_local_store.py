@@ -1,5 +1,6 @@
 import json
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,16 @@ def test_load_is_cached_until_the_file_changes(tmp_path):
     assert store.load() is first
     store.modify(lambda d: add_record(d, {"id": "a", "number": "10", "title": "t", "html": "h"}))
     assert store.load().version != first.version
+
+
+def test_a_change_in_the_same_clock_tick_that_looks_unchanged_is_still_seen(tmp_path):
+    reader, writer = LocalStore(tmp_path), LocalStore(tmp_path)
+    writer.modify(lambda d: add_record(d, {"id": "a", "number": "10", "title": "t", "html": "h"}))
+    path = tmp_path / FILENAME
+    before = path.stat()
+    assert [v["number"] for v in reader.load().document["volumes"]] == ["10"]
+    # Rewritten in place to the same size, inode and file time: only the content differs.
+    path.write_text(path.read_text().replace('"10"', '"11"'))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_ino, path.stat().st_size) == (before.st_ino, before.st_size)
+    assert [v["number"] for v in reader.load().document["volumes"]] == ["11"]

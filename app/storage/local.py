@@ -6,6 +6,7 @@ import hashlib
 import os
 import tempfile
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from app.storage import (
 )
 from app.volumes import FILENAME, DocumentError, dump_document, empty_document, parse_document
 
+# Longer than any file system's timestamp tick.
+RACY_NANOSECONDS = 100_000_000
+
 
 class LocalStore(Store):
     backend = "local"
@@ -32,6 +36,7 @@ class LocalStore(Store):
         self._cache_key: tuple | None = None
         self._cached: Snapshot | None = None
         self._cache_guard = threading.Lock()
+        self._racy = False
 
     def _stat_key(self) -> tuple | None:
         try:
@@ -55,13 +60,17 @@ class LocalStore(Store):
     def load(self) -> Snapshot:
         key = self._stat_key()
         with self._cache_guard:
-            if self._cached is not None and key == self._cache_key:
+            if self._cached is not None and key == self._cache_key and not self._racy:
                 return self._cached
         document, version = self._read()
         synced = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         snapshot = Snapshot(document=document, version=version, synced_at=synced)
         with self._cache_guard:
             self._cache_key, self._cached = key, snapshot
+            # File times are coarse (a clock tick): a file written again within the tick
+            # after this read, at the same size and reusing the inode, would look unchanged.
+            # So a copy read that soon after the file's time is checked again (as git does).
+            self._racy = key is not None and time.time_ns() - key[1] < RACY_NANOSECONDS
         return snapshot
 
     def _file_lock(self) -> FileLock:
