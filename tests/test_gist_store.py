@@ -150,6 +150,65 @@ def test_an_add_shows_at_once_without_another_github_request(gist_store, fake_gi
     assert fake_github.count("GET", GIST) == gets
 
 
+# Separate GistStore objects on one data folder stand in for server processes: each keeps its
+# own memory, and they share only the data folder, as gunicorn's workers do.
+
+def test_processes_on_one_data_folder_ask_github_once_per_cache_period(gist_store,
+                                                                       fake_github):
+    workers = [gist_store(GIST_CACHE_SECONDS="30") for _ in range(5)]
+    for _ in range(20):
+        for worker in workers:
+            assert worker.load().notice == ""
+    assert fake_github.count("GET", GIST) == 1
+
+
+def test_an_add_in_one_process_shows_in_the_others_at_once_without_asking_github(
+        gist_store, fake_github):
+    writer, reader = gist_store(GIST_CACHE_SECONDS="30"), gist_store(GIST_CACHE_SECONDS="30")
+    reader.load()
+    record = volume(10)
+    writer.modify(adding(record))
+    gets = fake_github.count("GET", GIST)
+    assert reader.load().document["volumes"] == [record]
+    assert fake_github.count("GET", GIST) == gets
+
+
+def test_each_period_one_process_revalidates_for_all(gist_store, fake_github):
+    workers = [gist_store(GIST_CACHE_SECONDS="0.3") for _ in range(4)]
+    started = time.monotonic()
+    while time.monotonic() - started < 1.5:
+        for worker in workers:
+            worker.load()
+        time.sleep(0.01)
+    # One GET per period of 0.3 s (the first a full read), never one per process.
+    assert 2 <= fake_github.count("GET", GIST) <= 1.5 / 0.3 + 1
+
+
+def test_an_outage_seen_by_one_process_is_not_asked_again_by_the_others(gist_store,
+                                                                        fake_github):
+    first, second = gist_store(GIST_CACHE_SECONDS="0.3"), gist_store(GIST_CACHE_SECONDS="0.3")
+    good = first.load()
+    second.load()
+    time.sleep(0.35)
+    fake_github.inject("status", status=500, times=1000)
+    gets = fake_github.count("GET", GIST)
+    stale = [store.load() for store in (first, second) for _ in range(10)]
+    assert all(s.notice.startswith(NOTICE) and s.version == good.version for s in stale)
+    assert fake_github.count("GET", GIST) == gets + 3  # one read, retried, for both
+
+
+def test_with_no_copy_an_outage_is_shared_as_the_same_503(gist_store, fake_github):
+    first, second = gist_store(GIST_CACHE_SECONDS="30"), gist_store(GIST_CACHE_SECONDS="30")
+    fake_github.inject("status", status=502, times=3)
+    with pytest.raises(AppError) as seen_first:
+        first.load()
+    with pytest.raises(AppError) as seen_second:
+        second.load()
+    assert seen_second.value.status == seen_first.value.status == 503
+    assert seen_second.value.message == seen_first.value.message
+    assert fake_github.count("GET", GIST) == 3
+
+
 # --- when GitHub is down ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("fault", [

@@ -1,7 +1,10 @@
 """Gist storage: the stored document is the file `study_guide_volumes.json` of one gist.
 
-Reads cost GitHub at most one conditional request per `GIST_CACHE_SECONDS` per process, and
-the last good copy is kept in the data folder for when GitHub is down. A gist has no
+Reads cost GitHub at most one conditional request per `GIST_CACHE_SECONDS`, however many
+processes serve on one data folder: the process that asks records its answer there (the last
+good copy, and a small file saying when GitHub was last asked and what it said), and the
+others take that answer until the period is over. The last good copy also serves when GitHub
+is down. A gist has no
 optimistic concurrency (`If-Match` is refused), so writes lose nothing another way: each write
 re-reads the document, applies its one change, writes, then reads the revision list; if another
 writer's revision landed between the one read and ours, ours dropped its changes, so they are
@@ -23,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from app.config import Settings, mask
 from app.errors import AppError
@@ -48,7 +51,9 @@ from app.volumes import (
 )
 
 CACHE_FILE = "gist_cache.json"
+CHECK_FILE = "gist_check.json"  # when GitHub was last asked, and what went wrong if anything
 LOCK_FILE = "gist.lock"
+READ_LOCK_FILE = "gist-read.lock"
 # raw_url serves a file back only up to 10 MB; the margin covers a merge adding volumes.
 MAX_DOCUMENT_BYTES = 9_500_000
 # Each extra write merges the writers who landed during the previous one. Writers that keep
@@ -63,6 +68,26 @@ _PROCESS_GUARD = threading.Lock()
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _stat_key(path: Path) -> tuple | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Replace `path` whole. The files it writes are conveniences (for outages, and for the
+    other processes): a full disk must not fail a read, so it is only skipped."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except OSError:
+        Path(temp).unlink(missing_ok=True)
 
 
 def _readable_time(iso: str) -> str:
@@ -96,12 +121,15 @@ class GistStore(Store):
         self.settings = settings
         self.gist_id = settings.gist_id
         self.cache_path = Path(settings.data_dir) / CACHE_FILE
+        self.check_path = Path(settings.data_dir) / CHECK_FILE
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)
         self._given_client = client
         self._pid = 0
         self._outcome: Snapshot | AppError | None = None
         self._checked_at = float("-inf")
         self._copy: GistCopy | None = None
+        self._copy_key: tuple | None = None  # the cache file's stat when _copy was read
+        self._check_key: tuple | None = None  # the check file's stat when last taken
         self._revision_volumes: dict[str, tuple[bool, list[dict]]] = {}
 
     # --- per-process state -------------------------------------------------------------------
@@ -118,6 +146,7 @@ class GistStore(Store):
                                                            self.settings.github_token)
             self._fetch_guard = threading.Lock()
             self._file_lock = FileLock(str(self.cache_path.parent / LOCK_FILE), timeout=60)
+            self._read_lock = FileLock(str(self.cache_path.parent / READ_LOCK_FILE), timeout=60)
             self._pid = os.getpid()
 
     # --- reading -----------------------------------------------------------------------------
@@ -126,19 +155,84 @@ class GistStore(Store):
         self._ensure_process()
         outcome = self._cached_outcome()
         if outcome is None:
-            # One reader fetches; the others wait here and then take its answer.
+            # One reader per process asks; the others wait here and then take its answer.
             with self._fetch_guard:
                 outcome = self._cached_outcome()
                 if outcome is None:
-                    outcome = self._refresh()
-                    self._outcome, self._checked_at = outcome, time.monotonic()
+                    outcome = self._shared_or_refreshed()
         if isinstance(outcome, AppError):
             raise outcome
         return outcome
 
     def _cached_outcome(self) -> Snapshot | AppError | None:
+        """This process's last answer, while it is within the period and no other process has
+        asked GitHub or written since (one stat of the check file)."""
         age = time.monotonic() - self._checked_at
-        return self._outcome if age < self.settings.gist_cache_seconds else None
+        if age >= self.settings.gist_cache_seconds or _stat_key(self.check_path) != self._check_key:
+            return None
+        return self._outcome
+
+    def _shared_or_refreshed(self) -> Snapshot | AppError:
+        """Another process's answer from within the period, or GitHub's, asked by one process
+        at a time on this data folder."""
+        outcome = self._shared_outcome()
+        if outcome is None:
+            try:
+                with self._read_lock:
+                    outcome = self._shared_outcome()  # it may have asked while we waited
+                    if outcome is None:
+                        outcome = self._asked_and_recorded()
+            except Timeout:
+                outcome = self._asked_and_recorded()
+        return outcome
+
+    def _asked_and_recorded(self) -> Snapshot | AppError:
+        outcome = self._refresh()
+        self._record_check(outcome)
+        return outcome
+
+    def _record_check(self, outcome: Snapshot | AppError) -> None:
+        """Tell the other processes on this data folder what GitHub answered, and when."""
+        check: dict = {"gist_id": self.gist_id}
+        if isinstance(outcome, AppError):
+            check["error"] = {"message": outcome.message, "status": outcome.status,
+                              "code": outcome.code, "retry_after": outcome.retry_after}
+        else:
+            check["notice"] = outcome.notice
+        _write_atomically(self.check_path, json.dumps(check))
+        self._take(outcome, _stat_key(self.check_path), age=0.0)
+
+    def _shared_outcome(self) -> Snapshot | AppError | None:
+        """The answer another process recorded within the period, if there is one."""
+        key = _stat_key(self.check_path)
+        if key is None:
+            return None
+        age = time.time() - key[1] / 1e9
+        if not 0 <= age < self.settings.gist_cache_seconds:
+            return None
+        try:
+            check = json.loads(self.check_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(check, dict) or check.get("gist_id") != self.gist_id:
+            return None
+        known = self._known_copy()
+        error = check.get("error")
+        if isinstance(error, dict):
+            outcome: Snapshot | AppError = AppError(
+                str(error.get("message", "")), status=int(error.get("status", 503)),
+                code=str(error.get("code", "github_unavailable")),
+                retry_after=error.get("retry_after"))
+        elif known is not None:
+            outcome = known.snapshot(notice=str(check.get("notice", "")))
+        else:
+            return None
+        self._take(outcome, key, age)
+        return outcome
+
+    def _take(self, outcome: Snapshot | AppError, check_key: tuple | None, age: float) -> None:
+        self._outcome, self._check_key = outcome, check_key
+        self._checked_at = time.monotonic() - age
 
     def _refresh(self) -> Snapshot | AppError:
         """A conditional GET of the gist, or the last good copy (with a notice) if that fails.
@@ -202,18 +296,21 @@ class GistStore(Store):
         return content
 
     def _known_copy(self) -> GistCopy | None:
-        """The last good copy: in memory, else from the data folder (kept across restarts)."""
-        if self._copy is not None:
+        """The last good copy: in memory, unless the data folder holds a newer one (another
+        process asked GitHub or wrote since), which is also what a restart starts from."""
+        key = _stat_key(self.cache_path)
+        if self._copy is not None and key == self._copy_key:
             return self._copy
         try:
             saved = json.loads(self.cache_path.read_text(encoding="utf-8"))
             if saved.get("gist_id") != self.gist_id:
-                return None  # a copy of another gist: GIST_ID changed
+                return self._copy  # a copy of another gist: GIST_ID changed
             self._copy = GistCopy(saved["text"], parse_document(saved["text"]),
                                   bool(saved["file_found"]), saved.get("revision", ""),
                                   saved.get("etag", ""), saved.get("synced_at", ""))
+            self._copy_key = key
         except (OSError, ValueError, KeyError, TypeError):
-            return None
+            return self._copy
         return self._copy
 
     def _keep(self, fresh: GistCopy) -> None:
@@ -221,15 +318,8 @@ class GistStore(Store):
         self._copy = fresh
         saved = {"gist_id": self.gist_id, "text": fresh.text, "file_found": fresh.file_found,
                  "revision": fresh.revision, "etag": fresh.etag, "synced_at": fresh.synced_at}
-        fd, temp = tempfile.mkstemp(prefix=".gist-cache-", suffix=".tmp",
-                                    dir=self.cache_path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(saved, handle, ensure_ascii=False)
-            os.replace(temp, self.cache_path)
-        except OSError:
-            # The copy is a convenience for outages; a full disk must not fail a read.
-            Path(temp).unlink(missing_ok=True)
+        _write_atomically(self.cache_path, json.dumps(saved, ensure_ascii=False))
+        self._copy_key = _stat_key(self.cache_path)
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -243,7 +333,7 @@ class GistStore(Store):
         with self._fetch_guard:
             fresh = GistCopy(text, final, True, "", "", _now())
             self._keep(fresh)
-            self._outcome, self._checked_at = fresh.snapshot(), time.monotonic()
+            self._record_check(fresh.snapshot())
         return final
 
     def _read_current(self) -> GistCopy:
