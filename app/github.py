@@ -185,7 +185,7 @@ class GistClient:
                     raise
             else:
                 if response.status_code not in RETRIED_STATUSES or attempt == attempts:
-                    return self._checked(response)
+                    return self._checked(response, tries=attempt)
             time.sleep(self.backoff * 2 ** (attempt - 1))
         raise AssertionError("unreachable: the last attempt returns or raises")
 
@@ -219,13 +219,13 @@ class GistClient:
     def _host(self) -> str:
         return urlsplit(self.api_url).netloc
 
-    def _checked(self, response: requests.Response) -> requests.Response:
+    def _checked(self, response: requests.Response, tries: int = 1) -> requests.Response:
         self.last_rate_limit = RateLimit.from_headers(response.headers)
         if response.status_code < 400:
             return response
-        raise self._error_for(response)
+        raise self._error_for(response, tries)
 
-    def _error_for(self, response: requests.Response) -> AppError:
+    def _error_for(self, response: requests.Response, tries: int = 1) -> AppError:
         status = response.status_code
         message = self._scrub(_github_message(response))
         rate_limit = RateLimit.from_headers(response.headers)
@@ -251,9 +251,10 @@ class GistClient:
                 f"GitHub refused the request (403: {message or 'forbidden'}). Check that the "
                 "token may write gists and that the gist belongs to the token's account.")
         if status >= 500:
+            # A PATCH is sent once: saying "after 3 tries" there would be untrue.
+            tried = f" and did not answer after {tries} tries" if tries > 1 else ""
             return GitHubUnavailable(
-                f"GitHub is having trouble (HTTP {status}) and did not answer after "
-                f"{self.attempts} tries. Try again in a few minutes.")
+                f"GitHub is having trouble (HTTP {status}){tried}. Try again in a few minutes.")
         return GitHubError(f"GitHub refused the request (HTTP {status}: "
                            f"{message or 'no reason given'}). Nothing was changed.",
                            code="github_rejected")

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from app.auth import is_owner
 from app.catalogue import Catalogue
+from app.errors import AppError
 
 bp = Blueprint("manage", __name__)
 PROMPT = (Path(__file__).resolve().parent.parent / "templates" / "manage" / "prompt.txt")
+
+
+def readable_time(iso: str | None) -> str:
+    """`2026-11-22T10:00:00Z` as `2026-11-22 10:00 UTC`; anything else unchanged."""
+    try:
+        return datetime.strptime(iso or "", "%Y-%m-%dT%H:%M:%SZ").strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return iso or ""
 
 
 @bp.get("/manage")
@@ -18,7 +28,14 @@ def index() -> object:
     if not is_owner():
         return redirect(url_for("auth.login", next=request.path))
     catalogue: Catalogue = current_app.extensions["catalogue"]
-    volumes, snapshot = catalogue.snapshot()
+    try:
+        volumes, snapshot = catalogue.snapshot()
+        load_error, synced_at, notice = "", snapshot.synced_at, snapshot.notice
+    except AppError as error:
+        # A wrong token or a broken file must not lock the owner out of the page whose
+        # connection test says how to fix it.
+        volumes = sorted(catalogue.builtins, key=lambda volume: volume.sort_key)
+        load_error, synced_at, notice = error.message, "", ""
     added = [volume for volume in volumes if not volume.builtin]
     numbers = [int(volume.number) for volume in volumes if volume.number.isdigit()]
     return render_template(
@@ -26,8 +43,10 @@ def index() -> object:
         storage=catalogue.store.describe(),
         added=added,
         builtins=[volume for volume in volumes if volume.builtin],
-        synced_at=snapshot.synced_at,
-        notice=snapshot.notice,
+        synced_at=synced_at,
+        notice=notice,
+        load_error=load_error,
+        readable_time=readable_time,
         next_number=max(numbers, default=0) + 1,
         prompt=PROMPT.read_text(encoding="utf-8"),
     )

@@ -142,6 +142,14 @@ def chromium():
         browser.close()
 
 
+def sign_in(page, url: str) -> None:
+    """Sign the page in as the owner through the form; it ends on /manage."""
+    page.goto(url + "/login")
+    page.fill("#token", OWNER_TOKEN)
+    page.click("button[type=submit]")
+    page.wait_for_url(url + "/manage")
+
+
 @pytest.fixture
 def page(chromium):
     context = chromium.new_context(viewport={"width": 1280, "height": 900})

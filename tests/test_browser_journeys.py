@@ -4,17 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
-from conftest import OWNER_TOKEN
+from conftest import OWNER_TOKEN, sign_in
 
 pytestmark = pytest.mark.browser
 BEARER = {"Authorization": f"Bearer {OWNER_TOKEN}"}
-
-
-def sign_in(page, url):
-    page.goto(url + "/login")
-    page.fill("#token", OWNER_TOKEN)
-    page.click("button[type=submit]")
-    page.wait_for_url(url + "/manage")
 
 
 def watch_network(page, origin):

@@ -165,6 +165,13 @@ def test_a_patch_is_sent_once_never_retried_blindly(gist_client, fake_github, fa
     assert fake_github.count("PATCH") == 1
 
 
+def test_a_patch_answered_with_a_5xx_does_not_claim_it_was_retried(gist_client, fake_github):
+    fake_github.inject("status", status=503, method="PATCH")
+    with pytest.raises(GitHubUnavailable) as caught:
+        gist_client.update_file(FAKE_GIST_ID, FILENAME, '{"volumes": []}')
+    assert "HTTP 503" in caught.value.message and "tries" not in caught.value.message
+
+
 def test_an_answer_slower_than_the_read_timeout_is_a_503_and_not_retried(gist_client, fake_github):
     fake_github.inject("slow", seconds=1.0)
     started = time.monotonic()

@@ -5,6 +5,8 @@
   var form = document.getElementById("volume-form");
   var errorBox = document.getElementById("form-error");
   var okBox = document.getElementById("form-ok");
+  var listError = document.getElementById("list-error");
+  var listOk = document.getElementById("list-ok");
 
   function call(method, url, body) {
     var options = { method: method, headers: { "X-CSRFToken": csrf }, credentials: "same-origin" };
@@ -59,13 +61,25 @@
     return parts.join(". ") + ".";
   }
 
+  // aria-disabled, not disabled: disabling the focused button would drop keyboard focus to
+  // the page, and the owner would have to find their place again.
   function busy(button, state) {
-    button.disabled = state;
-    button.setAttribute("aria-busy", state ? "true" : "false");
+    if (state) {
+      button.setAttribute("aria-disabled", "true");
+      button.setAttribute("aria-busy", "true");
+    } else {
+      button.removeAttribute("aria-disabled");
+      button.removeAttribute("aria-busy");
+    }
+  }
+
+  function isBusy(button) {
+    return button.getAttribute("aria-busy") === "true";
   }
 
   document.getElementById("preview-button").addEventListener("click", function (event) {
     var button = event.currentTarget;
+    if (isBusy(button)) return;
     show(errorBox, ""); show(okBox, "");
     busy(button, true);
     call("POST", "/api/volumes/preview", fields()).then(function (result) {
@@ -81,6 +95,7 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var button = document.getElementById("add-button");
+    if (isBusy(button)) return;
     show(errorBox, ""); show(okBox, "");
     busy(button, true);
     call("POST", "/api/volumes", fields()).then(function (result) {
@@ -101,6 +116,22 @@
     });
   });
 
+  function roman(number) {
+    var n = Number(number), out = "";
+    if (!(n >= 1 && n <= 3999)) return String(number);
+    [[1000, "M"], [900, "CM"], [500, "D"], [400, "CD"], [100, "C"], [90, "XC"], [50, "L"],
+     [40, "XL"], [10, "X"], [9, "IX"], [5, "V"], [4, "IV"], [1, "I"]].forEach(function (pair) {
+      while (n >= pair[0]) { out += pair[1]; n -= pair[0]; }
+    });
+    return out;
+  }
+
+  // "2026-11-22T10:00:00Z" as the server writes it on the page: "2026-11-22 10:00 UTC".
+  function readableTime(iso) {
+    var match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso || "");
+    return match ? match[1] + " " + match[2] + " UTC" : (iso || "");
+  }
+
   function addToList(volume) {
     var list = document.getElementById("added-list");
     var empty = document.getElementById("no-added");
@@ -108,14 +139,22 @@
     var item = document.createElement("li");
     item.dataset.id = volume.id;
     var label = document.createElement("span");
+    label.className = "volume-name";
     var strong = document.createElement("strong");
-    strong.textContent = volume.number + ".";
+    strong.textContent = roman(volume.number) + ".";
     label.append(strong, " " + volume.title);
+    if (volume.added_at) {
+      var meta = document.createElement("span");
+      meta.className = "meta";
+      meta.textContent = "added " + readableTime(volume.added_at);
+      label.append(" ", meta);
+    }
     var button = document.createElement("button");
     button.type = "button";
     button.className = "danger delete-button";
     button.dataset.id = volume.id;
     button.dataset.title = volume.title;
+    button.setAttribute("aria-label", "Delete volume " + roman(volume.number) + ", " + volume.title);
     button.textContent = "Delete";
     item.append(label, button);
     list.append(item);
@@ -124,55 +163,68 @@
 
   function updateCount(delta) {
     var count = document.getElementById("status-count");
-    count.textContent = String(Number(count.textContent) + delta);
+    var now = Number(count.textContent);
+    if (!isNaN(now)) count.textContent = String(now + delta);
   }
 
   var dialog = document.getElementById("delete-dialog");
   var pending = null;
   document.getElementById("added-list").addEventListener("click", function (event) {
     var button = event.target.closest(".delete-button");
-    if (!button) return;
+    if (!button || isBusy(button)) return;
     pending = button;
     document.getElementById("delete-dialog-text").textContent =
       "“" + button.dataset.title + "” will be removed from the guide.";
     dialog.showModal();
   });
   document.getElementById("delete-cancel").addEventListener("click", function () {
+    var button = pending;
     pending = null;
     dialog.close();
+    if (button) button.focus();
   });
   document.getElementById("delete-confirm").addEventListener("click", function () {
     var button = pending;
+    pending = null;
     dialog.close();
     if (!button) return;
+    show(listError, ""); show(listOk, "");
     busy(button, true);
     call("DELETE", "/api/volumes/" + encodeURIComponent(button.dataset.id)).then(function (result) {
       busy(button, false);
-      if (!result.ok) { show(errorBox, errorText(result)); return; }
+      if (!result.ok) { show(listError, errorText(result)); button.focus(); return; }
       button.closest("li").remove();
       updateCount(-1);
-      show(okBox, "Deleted “" + button.dataset.title + "”.");
+      show(listOk, "Deleted “" + button.dataset.title + "”.");
+      // The focused button is gone: keep keyboard users in the list, on what happened.
+      listOk.focus();
     });
   });
 
+  var COPIED = "Copied: paste it into your LLM, then your notes where it says [PASTE YOUR NOTES HERE].";
   document.getElementById("copy-prompt").addEventListener("click", function () {
-    var text = document.getElementById("prompt-text").value;
+    var area = document.getElementById("prompt-text");
     var status = document.getElementById("copy-status");
+    function done(ok) {
+      status.className = "copy-status " + (ok ? "ok" : "error");
+      status.textContent = ok ? COPIED : "Copy failed: open the prompt below, select it and copy it.";
+      if (!ok) area.closest("details").open = true;
+    }
+    status.textContent = "";
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(function () {
-        status.textContent = "Copied.";
-      }, function () { status.textContent = "Copy failed: select the prompt below and copy it."; });
+      navigator.clipboard.writeText(area.value).then(function () { done(true); },
+                                                     function () { done(false); });
     } else {
-      var area = document.getElementById("prompt-text");
       area.closest("details").open = true;
       area.select();
-      status.textContent = document.execCommand("copy") ? "Copied." : "Select the prompt below and copy it.";
+      done(document.execCommand("copy"));
     }
   });
 
   document.getElementById("test-connection").addEventListener("click", function (event) {
     var button = event.currentTarget;
     var out = document.getElementById("connection-result");
+    if (isBusy(button)) return;
     busy(button, true);
     out.textContent = "Testing…";
     call("POST", "/api/connection-test").then(function (result) {
@@ -189,24 +241,36 @@
     });
   });
 
+  // Problems that mean GitHub answered nothing about the gist: its file, volumes and the
+  // token's scopes are then unknown, not "none".
+  var NO_ANSWER = ["bad_token", "gist_not_found", "rate_limited", "unreachable", "github_refused"];
+
   function connectionReport(data) {
     var wrap = document.createElement("div");
     var summary = document.createElement("p");
+    var problems = data.problems || [];
     summary.className = "message " + (data.ok ? "ok" : "error");
-    summary.textContent = data.ok ? "Connection works." : "Problems found: see below.";
+    var answered = !problems.some(function (p) { return NO_ANSWER.indexOf(p.code) >= 0; });
+    summary.textContent = data.ok ? "Connection works." :
+      (problems.length === 1 ? "One problem found:" : problems.length + " problems found:") +
+      " see the fix under each." + (answered ? "" : " GitHub did not answer, so what the gist " +
+      "holds is unknown.");
+    var unknown = "unknown";
     var list = document.createElement("dl");
     list.className = "status";
-    var rows = [["Backend", data.backend], ["Volumes", String(data.volumes)],
-                ["File found", data.file_found ? "yes" : "no"]];
+    var rows = [["Backend", data.backend === "gist" ? "gist (GitHub Gist)" : "local (file)"]];
     if (data.backend === "gist") {
       rows.push(["Gist", data.gist_id], ["Token", data.token],
-                ["Scopes", (data.scopes || []).join(", ") || "—"]);
-      if (data.rate_limit && data.rate_limit.remaining !== undefined) {
-        rows.push(["Rate limit", data.rate_limit.remaining + " left" +
-          (data.rate_limit.reset ? ", resets " + data.rate_limit.reset : "")]);
-      }
+                ["Scopes", answered ? (data.scopes || []).join(", ") || "none listed" : unknown]);
     } else if (data.location) {
       rows.push(["File", data.location]);
+    }
+    rows.push(["File found", answered ? (data.file_found ? "yes" : "no") : unknown],
+              ["Volumes", answered ? String(data.volumes) : unknown]);
+    if (data.rate_limit && data.rate_limit.remaining !== undefined &&
+        data.rate_limit.remaining !== null) {
+      rows.push(["Rate limit", data.rate_limit.remaining + " requests left" +
+        (data.rate_limit.reset ? ", resets " + readableTime(data.rate_limit.reset) : "")]);
     }
     rows.forEach(function (row) {
       var dt = document.createElement("dt"); dt.textContent = row[0];
@@ -219,9 +283,17 @@
       ul.className = "problems";
       data.problems.forEach(function (problem) {
         var li = document.createElement("li");
-        var strong = document.createElement("strong");
-        strong.textContent = problem.message + " ";
-        li.append(strong, "Fix: " + problem.fix);
+        li.dataset.code = problem.code;
+        var code = document.createElement("code");
+        code.textContent = problem.code;
+        var message = document.createElement("p");
+        message.append(code, " " + problem.message);
+        var fix = document.createElement("p");
+        fix.className = "fix";
+        var label = document.createElement("strong");
+        label.textContent = "Fix: ";
+        fix.append(label, problem.fix);
+        li.append(message, fix);
         ul.append(li);
       });
       wrap.append(ul);
@@ -249,14 +321,17 @@
             restore.type = "button";
             restore.textContent = "Restore";
             restore.addEventListener("click", function () {
+              if (isBusy(restore)) return;
               busy(restore, true);
               call("POST", "/api/volumes/restore", { revision: revision.version, volume_id: v.id })
                 .then(function (r) {
                   busy(restore, false);
-                  if (!r.ok) { show(errorBox, errorText(r)); return; }
+                  if (!r.ok) { show(listError, errorText(r)); return; }
                   current.add(v.id);
                   addToList(r.data.volume);
                   li.remove();
+                  show(listOk, "Restored “" + r.data.volume.title + "”.");
+                  listOk.focus();
                 });
             });
             li.append(restore);
