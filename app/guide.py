@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -10,6 +11,7 @@ from flask import (
     Blueprint,
     Flask,
     Response,
+    abort,
     current_app,
     jsonify,
     render_template,
@@ -26,6 +28,9 @@ from app.storage import Snapshot
 from app.volumes import Volume
 
 bp = Blueprint("guide", __name__)
+# `/` carries the first volume whole; the others come as the reader nears them (their bodies
+# are most of the page's bytes), each from a URL that names its content, so cached for good.
+INLINE_VOLUMES = 1
 
 
 def catalogue() -> Catalogue:
@@ -65,7 +70,8 @@ def index() -> Response:
                             v=index_version(search_index(volumes, snapshot)))
         return render_template(
             "guide/index.html", volumes=volumes, notice=snapshot.notice, standalone=False,
-            reader_scripts=SCRIPTS, sections_of=labelled_sections, search_index_url=index_url)
+            reader_scripts=SCRIPTS, sections_of=labelled_sections, search_index_url=index_url,
+            body_url=body_url, inline_volumes=INLINE_VOLUMES)
 
     return cached_response(pages().get("guide", guide_key(snapshot), render))
 
@@ -99,6 +105,29 @@ class GuideFastPath:
         except Exception:
             return None
         return self.pages.peek("guide", guide_key(snapshot))
+
+
+def body_digest(volume: Volume) -> str:
+    return hashlib.sha256(volume.html.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def body_url(volume: Volume) -> str:
+    return url_for("guide.volume_body", volume_id=volume.id, v=body_digest(volume))
+
+
+@bp.get("/volumes/<volume_id>.html")
+def volume_body(volume_id: str) -> Response:
+    """One volume's sanitized HTML, for the page to put in its section. The URL the page names
+    carries the content's digest, so that answer is cached for good; any other gets the
+    current content, revalidated each time."""
+    volumes, _ = catalogue().snapshot()
+    volume = next((v for v in volumes if v.id == volume_id), None)
+    if volume is None:
+        abort(404)
+    digest = body_digest(volume)
+    body = pages().get(f"volume:{volume.id}", digest, lambda: volume.html)
+    return cached_response(body, cache_control="public, max-age=31536000, immutable"
+                           if request.args.get("v") == digest else "no-cache")
 
 
 @bp.get("/search-index.json")

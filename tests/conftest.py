@@ -196,3 +196,11 @@ def gist_store(gist_env: dict[str, str]) -> Callable:
         return GistStore(load_settings(gist_env | env), client=client)
 
     return build
+
+
+def open_whole_guide(page, url: str) -> None:
+    """Open the guide with every volume's body in: on `/` only the first volume comes whole,
+    the others as the reader nears them."""
+    page.goto(url)
+    page.wait_for_function("() => window.StudyGuide && typeof StudyGuide.loadAll === 'function'")
+    page.evaluate("() => StudyGuide.loadAll().then(() => true)")

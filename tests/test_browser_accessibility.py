@@ -3,7 +3,7 @@
 import pytest
 import requests
 from axe_playwright_python.sync_playwright import Axe
-from conftest import OWNER_TOKEN
+from conftest import OWNER_TOKEN, open_whole_guide
 
 pytestmark = pytest.mark.browser
 VOLUME = {"number": "10", "title": "Added",
@@ -28,7 +28,7 @@ def test_pages_have_no_serious_accessibility_violations(run_server, chromium, tm
     found = {}
     page.goto(server.url + "/login")
     found["/login"] = serious(page)
-    page.goto(server.url + "/")
+    open_whole_guide(page, server.url + "/")
     found["/"] = serious(page)
     page.goto(server.url + "/login")
     page.fill("#token", OWNER_TOKEN)

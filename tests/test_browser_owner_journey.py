@@ -1,7 +1,7 @@
 """The owner's journey in a real browser: sign in, add through the form, read, delete."""
 
 import pytest
-from conftest import OWNER_TOKEN
+from conftest import OWNER_TOKEN, open_whole_guide
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def test_owner_signs_in_adds_sees_and_deletes_a_volume(run_server, page):
     page.wait_for_selector("#form-ok:not([hidden])")
     assert "Added volume 10" in page.inner_text("#form-ok")
 
-    page.goto(server.url + "/")
+    open_whole_guide(page, server.url + "/")
     volume = page.locator("#vol-10")
     assert volume.locator(".vol-title").text_content() == "Diffusion Models"
     assert volume.locator("svg").get_attribute("viewBox") == "0 0 200 60"

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 from attack_corpus import corpus
+from conftest import open_whole_guide
 
 from app.sanitize import URL_SCHEMES, clean
 
@@ -83,7 +84,7 @@ def test_corpus_as_volumes_in_chromium(run_server, chromium, owner_headers):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(server.url + "/")
+    open_whole_guide(page, server.url + "/")
     page.evaluate("""() => document.querySelectorAll('section.volume').forEach(
         s => s.style.contentVisibility = 'visible')""")
     page.mouse.move(640, 450)

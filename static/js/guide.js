@@ -92,20 +92,34 @@
   var stops = [];  // {id, el, volume, index}
   var stopById = new Map();
   var volumeById = new Map();
-  volumes.forEach(function (volume) {
-    volumeById.set(volume.id, volume);
-    var divider = volume.querySelector(".vol-divider");
-    addStop(volume.id, divider || volume, volume);
-    Array.prototype.forEach.call(volume.querySelectorAll(".sl[id]"), function (label) {
-      addStop(label.id, label, volume);
+  volumes.forEach(function (volume) { volumeById.set(volume.id, volume); });
+  // Collected again when a volume's body arrives: its labels replace the stand-ins the page
+  // had for them. A stop keeps its object (other parts hold it), with the new element.
+  function collectStops() {
+    var known = new Map(stopById);
+    var currentId = current >= 0 && stops[current] ? stops[current].id : null;
+    stops.length = 0;
+    stopById.clear();
+    volumes.forEach(function (volume) {
+      var divider = volume.querySelector(".vol-divider");
+      addStop(volume.id, divider || volume, volume, known);
+      Array.prototype.forEach.call(volume.querySelectorAll(".sl[id]"), function (label) {
+        addStop(label.id, label, volume, known);
+      });
     });
-  });
-  function addStop(id, el, volume) {
+    if (currentId !== null) current = stopById.has(currentId) ? stopById.get(currentId).index : -1;
+  }
+  function addStop(id, el, volume, known) {
     if (stopById.has(id)) return;  // a duplicated id cannot take over another section's place
-    var stop = { id: id, el: el, volume: volume, index: stops.length };
+    var stop = known.get(id) || { id: id };
+    stop.el = el;
+    stop.volume = volume;
+    stop.index = stops.length;
     stops.push(stop);
     stopById.set(id, stop);
   }
+  var current = -1;
+  collectStops();
   SG.volumes = volumes;
   SG.volumeById = volumeById;
   SG.stops = stops;
@@ -128,6 +142,95 @@
     });
     return text.replace(/\s+/g, " ").trim();
   };
+
+  // --- volume bodies that come as the reader nears them ---------------------------------------
+  // On the server's page only the first volume comes whole; each other section holds its
+  // divider and stand-ins for its labels (so the contents, deep links and section tracking work
+  // at once) and names its body's URL. Bodies are sanitized HTML from this server; they go in
+  // through DOMParser, whose scripts never run.
+  var pendingBodies = new Map();  // volume -> URL of its body
+  var loadingBodies = new Map();  // volume -> promise
+  var loadedListeners = [];
+  volumes.forEach(function (volume) {
+    var url = volume.getAttribute("data-body");
+    if (url) pendingBodies.set(volume, url);
+  });
+  function onVolumeLoaded(listener) { loadedListeners.push(listener); }
+  SG.onVolumeLoaded = onVolumeLoaded;
+  function volumeOfId(id) {
+    for (var i = 0; i < volumes.length; i++) {
+      if (id === volumes[i].id || id.indexOf(volumes[i].id + "-") === 0) return volumes[i];
+    }
+    return null;
+  }
+  SG.loadVolume = function (volume) {
+    if (!pendingBodies.has(volume)) return Promise.resolve(volume);
+    if (loadingBodies.has(volume)) return loadingBodies.get(volume);
+    var placeholder = volume.querySelector(".vol-pending");
+    var loading = fetch(pendingBodies.get(volume), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("the server answered " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var parsed = new DOMParser().parseFromString(html, "text/html");
+        var body = document.createDocumentFragment();
+        while (parsed.body.firstChild) body.appendChild(document.adoptNode(parsed.body.firstChild));
+        // A body arriving above what the reader sees would push it down: keep the current
+        // section where it is on screen (it may be one of the labels being replaced).
+        var anchor = volume.getBoundingClientRect().top < headerHeight() && stops[current];
+        var before = anchor ? anchor.el.getBoundingClientRect().top : 0;
+        if (placeholder) placeholder.replaceWith(body);
+        else volume.appendChild(body);
+        pendingBodies.delete(volume);
+        volume.removeAttribute("data-body");
+        collectStops();
+        if (anchor && stopById.get(anchor.id) === anchor) {
+          var shift = anchor.el.getBoundingClientRect().top - before;
+          if (Math.abs(shift) > 1) window.scrollBy(0, shift);
+        }
+        addLinkButtons();
+        loadedListeners.forEach(function (listener) { listener(volume); });
+        return volume;
+      });
+    loadingBodies.set(volume, loading);
+    loading.catch(function (error) {
+      loadingBodies.delete(volume);  // a later need tries again
+      var note = placeholder && placeholder.querySelector(".vol-loading");
+      if (note) note.textContent = "This volume could not be loaded (" + error.message +
+        "). Check the connection and reload the page.";
+    });
+    return loading;
+  };
+  SG.allLoaded = function () { return pendingBodies.size === 0; };
+  SG.loadAll = function () {
+    return Promise.all(volumes.map(SG.loadVolume));
+  };
+  if (pendingBodies.size) {
+    if ("IntersectionObserver" in window) {
+      var nearing = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (!entry.isIntersecting) return;
+          nearing.unobserve(entry.target);
+          SG.loadVolume(entry.target).catch(function () {});
+        });
+      }, { rootMargin: "150% 0px" });
+      pendingBodies.forEach(function (url, volume) { nearing.observe(volume); });
+    } else {
+      SG.loadAll();
+    }
+    // Find in page and printing look at the whole guide: bring every volume in first.
+    document.addEventListener("keydown", function (event) {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+      var key = event.key.toLowerCase();
+      if (key === "f") SG.loadAll().catch(function () {});
+      if (key === "p" && pendingBodies.size) {
+        event.preventDefault();
+        SG.loadAll().then(function () { window.print(); }, function () { window.print(); });
+      }
+    });
+    window.addEventListener("beforeprint", function () { SG.loadAll().catch(function () {}); });
+  }
 
   // --- boxes that scroll sideways (diagrams, tables, code) take keyboard focus ---------------
   // On phones nearly all of them scroll, so all take it. Wider, only those that overflow do;
@@ -167,6 +270,7 @@
   });
   NARROW.addEventListener("change", placeBoxes);
   placeBoxes();
+  onVolumeLoaded(function (volume) { measureBoxes(volume, rendered.has(volume)); });
 
   // --- going to a section --------------------------------------------------------------------
   function headerHeight() {
@@ -184,9 +288,20 @@
     window.addEventListener("resize", syncHeaderHeight);
   }
 
+  var goingTo = null;
   SG.goTo = function (id, how) {
     var stop = stopById.get(id);
     var target = stop ? stop.el : null;
+    var volume = stop ? stop.volume : volumeOfId(id);
+    goingTo = id;
+    if (volume && pendingBodies.has(volume)) {
+      // Its body is still to come: go to the stand-in now, to the real element once it is in
+      // (unless the reader went somewhere else meanwhile).
+      SG.loadVolume(volume).then(function () {
+        if (goingTo === id) SG.goTo(id, { keepFocus: Boolean(how && how.keepFocus) });
+      }, function () {});
+      if (!target) target = volume;
+    }
     if (!target) {
       var element = document.getElementById(id);
       if (!element || !main.contains(element)) return false;
@@ -231,8 +346,11 @@
     field.remove();
     return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
   }
-  stops.forEach(function (stop) {
-    if (!stop.el.classList.contains("sl")) return;
+  function addLinkButtons() {
+    stops.forEach(addLinkButton);
+  }
+  function addLinkButton(stop) {
+    if (!stop.el.classList.contains("sl") || stop.el.querySelector(".anchor-link")) return;
     var label = stop.el;
     var button = document.createElement("button");
     button.type = "button";
@@ -250,7 +368,8 @@
       });
     });
     label.appendChild(button);
-  });
+  }
+  addLinkButtons();
 
   // --- contents sidebar -----------------------------------------------------------------------
   var toc = document.getElementById("toc");
@@ -343,7 +462,6 @@
   }
 
   // --- the current section, followed while scrolling ---------------------------------------
-  var current = -1;
   var listeners = [];
   SG.onCurrent = function (listener) { listeners.push(listener); };
   SG.current = function () { return current; };
@@ -383,11 +501,11 @@
     // it left the band downwards (scrolling up), which hands back to the stop before it.
     var inBand = new Set();
     var stopByElement = new Map();
-    stops.forEach(function (stop) { stopByElement.set(stop.el, stop); });
     var observer = new IntersectionObserver(function (entries) {
       var leftBelow = Infinity;
       entries.forEach(function (entry) {
         var stop = stopByElement.get(entry.target);
+        if (!stop) return;  // a stand-in replaced by its volume's body since
         if (entry.isIntersecting) {
           inBand.add(stop.index);
         } else {
@@ -401,7 +519,17 @@
       else if (leftBelow !== Infinity && leftBelow <= current) setCurrent(leftBelow - 1);
       atTheEnd();
     }, { rootMargin: "-" + Math.round(headerHeight()) + "px 0px -75% 0px" });
-    stops.forEach(function (stop) { observer.observe(stop.el); });
+    var observeStops = function () {
+      observer.disconnect();
+      inBand.clear();
+      stopByElement.clear();
+      stops.forEach(function (stop) {
+        stopByElement.set(stop.el, stop);
+        observer.observe(stop.el);
+      });
+    };
+    observeStops();
+    onVolumeLoaded(observeStops);
     window.addEventListener("scrollend", atTheEnd);
   }
   // At the bottom of the page the last labels can never reach the band: the last one on
@@ -491,9 +619,11 @@
 
   // --- printing one volume -------------------------------------------------------------------
   function printVolume(volume) {
-    document.body.classList.add("print-one");
-    volume.classList.add("print-target");
-    window.print();
+    SG.loadVolume(volume).then(function () {
+      document.body.classList.add("print-one");
+      volume.classList.add("print-target");
+      window.print();
+    }, function () {});
   }
   window.addEventListener("afterprint", function () {
     document.body.classList.remove("print-one");

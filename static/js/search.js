@@ -401,6 +401,9 @@
   SG.openSearch = function () {
     SG.openDialog(dialog, input);
     input.select();
+    // Snippets are cut from the page: volumes not on it yet are brought in, then shown.
+    SG.loadAll().then(function () { if (index && input.value) render(input.value); },
+                      function () {});
     if (index) {
       render(input.value);
       return;

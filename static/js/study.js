@@ -261,14 +261,27 @@
     }
   });
 
+  SG.onVolumeLoaded(function () { deck = null; });
   SG.openStudy = function () {
+    SG.openDialog(dialog, null);
+    if (SG.allLoaded()) {
+      start();
+      return;
+    }
+    // Cards come from every volume: those not on the page yet are brought in first.
+    els.card.hidden = true;
+    els.actions.hidden = true;
+    els.stats.textContent = "Gathering the cards of every volume…";
+    SG.loadAll().then(start, start);
+  };
+  function start() {
+    if (!dialog.open) return;
     if (!deck) deck = collect();
     progress = loadProgress();
     renderPicker();
-    SG.openDialog(dialog, null);
     startSession(false, true);
     if (!card && els.ahead.hidden) dialog.querySelector(".study-picker summary").focus();
-  };
+  }
   if (openButton) {
     openButton.hidden = false;
     openButton.addEventListener("click", SG.openStudy);

@@ -1,0 +1,125 @@
+"""On `/` only the first volume comes whole; the others come as the reader nears them, or when
+a deep link, search, flashcards, find-in-page or printing needs them."""
+
+import pytest
+import requests
+from conftest import OWNER_TOKEN
+
+pytestmark = pytest.mark.browser
+ADDED = {"number": "10", "title": "Diffusion Models",
+         "html": ('<p>Diffusion models learn to undo noise.</p>'
+                  '<div class="sl">01 — The Forward Process</div><p>quokkanoise grows.</p>'
+                  '<div class="sl">02 — Sampling</div><p>Reverse steps remove it.</p>'
+                  '<div class="qa"><div class="qa-q">What does sampling remove?</div>'
+                  '<div class="qa-a">Noise.</div></div>')}
+PENDING = "() => Array.from(document.querySelectorAll('section.volume[data-body]'), s => s.id)"
+
+
+@pytest.fixture
+def guide(run_server, chromium):
+    server = run_server()
+    response = requests.post(server.url + "/api/volumes", json=ADDED, timeout=30,
+                             headers={"Authorization": f"Bearer {OWNER_TOKEN}"})
+    assert response.status_code == 201, response.text
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.bodies = []
+    context.on("request", lambda r: "/volumes/" in r.url and context.bodies.append(r.url))
+    server.context = context
+    server.volumes = [f"vol-{v['number']}" for v in
+                      requests.get(server.url + "/api/volumes", timeout=30).json()["volumes"]]
+    yield server
+    context.close()
+
+
+def open_page(guide, hash: str = ""):
+    page = guide.context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(guide.url + "/" + hash)
+    page.wait_for_function("() => window.StudyGuide && StudyGuide.openStudy")
+    return page
+
+
+def test_the_first_view_fetches_no_volume_body_and_lists_every_section(guide):
+    page = open_page(guide)
+    page.wait_for_load_state("networkidle")
+    assert guide.context.bodies == []
+    assert page.evaluate(PENDING) == guide.volumes[1:]
+    # Each waiting volume already shows its section labels, so the contents work at once.
+    assert page.locator("#vol-10 .vol-pending .sl#vol-10-02").text_content().startswith("02 — ")
+    assert page.locator('#toc a[href="#vol-10-02"]').count() == 1
+    assert page.errors == []
+
+
+def test_reading_on_brings_the_next_volume_without_moving_the_text(guide):
+    page = open_page(guide)
+    page.evaluate("""() => { const first = document.querySelector('section.volume');
+                             scrollTo(0, first.offsetTop + first.offsetHeight - innerHeight); }""")
+    second = guide.volumes[1]
+    page.wait_for_function(f"() => !document.getElementById('{second}').hasAttribute('data-body')")
+    assert len(guide.context.bodies) == 1 and f"/volumes/builtin-0{second[-1]}" in \
+        guide.context.bodies[0]
+    assert page.locator(f"#{second} .vol-pending").count() == 0
+    assert page.locator(f"#{second} .sl .anchor-link").count() >= 3
+    assert page.errors == []
+
+
+def test_a_deep_link_lands_on_the_real_section_of_a_waiting_volume(guide):
+    page = open_page(guide, "#vol-10-02")
+    # At the top under the header, or on screen with the page scrolled to its end.
+    page.wait_for_function("""() => { const label = document.getElementById('vol-10-02');
+        if (!label || label.closest('.vol-pending')) return false;
+        const top = label.getBoundingClientRect().top;
+        const header = document.querySelector('.site-header').offsetHeight;
+        const end = scrollY + innerHeight >= document.documentElement.scrollHeight - 2;
+        return top >= header - 2 && (top < header + 40 || (end && top < innerHeight - 40)); }""")
+    assert page.locator("#vol-10 p", has_text="Reverse steps remove it.").is_visible()
+    assert any("/volumes/" in url for url in guide.context.bodies)
+    # Only the volumes around the link came, not the whole guide.
+    assert len(guide.context.bodies) < len(guide.volumes) - 1
+    page.wait_for_selector('#toc a[href="#vol-10-02"][aria-current="location"]')
+    assert page.errors == []
+
+
+def test_search_and_flashcards_bring_in_every_volume(guide):
+    page = open_page(guide)
+    page.keyboard.press("/")
+    page.fill("#search-input", "quokkanoise")
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('.sr-snippet'))
+        .some(s => s.textContent.includes('quokkanoise'))""")
+    page.wait_for_function(f"() => ({PENDING})().length === 0")
+    page.keyboard.press("Escape")
+
+    other = open_page(guide)
+    other.keyboard.press("f")
+    other.wait_for_selector('#study-volumes input[value="vol-10"]', state="attached")
+    assert other.evaluate(PENDING) == []
+    assert "(1)" in other.locator('#study-volumes label', has_text="Diffusion").text_content()
+    assert page.errors == [] and other.errors == []
+
+
+def test_find_in_page_brings_in_every_volume(guide):
+    page = open_page(guide)
+    page.keyboard.press("Control+f")
+    page.wait_for_function(f"() => ({PENDING})().length === 0")
+    assert page.locator("#vol-10", has_text="quokkanoise").count() == 1
+
+
+def test_a_body_that_fails_to_load_says_so_and_loads_on_the_next_try(guide):
+    page = open_page(guide)
+    failures = []
+
+    def refuse_once(route):
+        if not failures:
+            failures.append(route.request.url)
+            route.fulfill(status=503, body="busy")
+        else:
+            route.continue_()
+
+    page.route("**/volumes/*", refuse_once)
+    page.evaluate("() => StudyGuide.loadVolume(document.getElementById('vol-10')).catch(() => 0)")
+    assert "could not be loaded (the server answered 503)" in \
+        page.locator("#vol-10 .vol-loading").text_content()
+    page.evaluate("() => StudyGuide.loadVolume(document.getElementById('vol-10'))")
+    assert page.locator("#vol-10 .vol-pending").count() == 0
+    assert page.locator("#vol-10", has_text="quokkanoise").count() == 1
