@@ -6,6 +6,7 @@ check that depends on the other volumes runs inside the change, against the curr
 
 from __future__ import annotations
 
+import logging
 from html.parser import HTMLParser
 
 from app.errors import AppError
@@ -15,12 +16,17 @@ from app.volumes import (
     Volume,
     VolumeError,
     add_record,
+    empty_document,
     find_record,
     new_record,
     remove_record,
     stored_volumes,
     validate_fields,
 )
+
+log = logging.getLogger("study_guide")
+UNREADABLE_NOTICE = ("The added volumes cannot be read right now — showing the built-in volumes "
+                     "only. They come back by themselves once the storage answers again.")
 
 
 class Catalogue:
@@ -31,16 +37,32 @@ class Catalogue:
         # The volumes of the last stored version: deriving them (a hash and an anchoring pass
         # over every added volume's HTML) costs 20 ms a page view with 50 added volumes.
         self._derived: tuple[str, list[Volume]] | None = None
+        self._unreadable = ""  # the store's last error, while it lasts
 
     def snapshot(self) -> tuple[list[Volume], Snapshot]:
         """Every volume in display order, and the stored snapshot they came from."""
         snapshot = self.store.load()
+        self._unreadable = ""
         derived = self._derived  # one read: another thread may replace it meanwhile
         if derived is None or derived[0] != snapshot.version:
             added = [volume for volume, _ in stored_volumes(snapshot.document)]
             derived = (snapshot.version, sorted(self.builtins + added, key=lambda v: v.sort_key))
             self._derived = derived
         return list(derived[1]), snapshot
+
+    def readers_snapshot(self) -> tuple[list[Volume], Snapshot]:
+        """What readers are shown: `snapshot()`, or, when the added volumes cannot be read at
+        all (the store fails and no earlier copy is kept), the built-in volumes with a notice
+        rather than an error page. The owner's pages and the API still report the error."""
+        try:
+            return self.snapshot()
+        except AppError as error:
+            if error.message != self._unreadable:  # once per outage, not once per page view
+                log.warning("showing the built-in volumes only: %s", error.message)
+            self._unreadable = error.message
+            builtins = sorted(self.builtins, key=lambda v: v.sort_key)
+            return builtins, Snapshot(document=empty_document(), version=f"none:{error.code}",
+                                      notice=UNREADABLE_NOTICE)
 
     def prepare(self, payload: object) -> tuple[str, str, str, Report]:
         """Validate and sanitize an add request: number, title, safe HTML and the report."""

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -63,7 +62,7 @@ def guide_key(snapshot: Snapshot) -> tuple[str, str]:
 
 @bp.get("/")
 def index() -> Response:
-    volumes, snapshot = catalogue().snapshot()
+    volumes, snapshot = catalogue().readers_snapshot()
 
     def render() -> str:
         index_url = url_for("guide.search_index_json",
@@ -101,18 +100,14 @@ class GuideFastPath:
 
     def _current_page(self) -> RenderedPage | None:
         try:
-            _, snapshot = self.catalogue.snapshot()
+            _, snapshot = self.catalogue.readers_snapshot()
         except Exception:
             return None
         return self.pages.peek("guide", guide_key(snapshot))
 
 
-def body_digest(volume: Volume) -> str:
-    return hashlib.sha256(volume.html.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
 def body_url(volume: Volume) -> str:
-    return url_for("guide.volume_body", volume_id=volume.id, v=body_digest(volume))
+    return url_for("guide.volume_body", volume_id=volume.id, v=volume.digest)
 
 
 @bp.get("/volumes/<volume_id>.html")
@@ -120,14 +115,13 @@ def volume_body(volume_id: str) -> Response:
     """One volume's sanitized HTML, for the page to put in its section. The URL the page names
     carries the content's digest, so that answer is cached for good; any other gets the
     current content, revalidated each time."""
-    volumes, _ = catalogue().snapshot()
+    volumes, _ = catalogue().readers_snapshot()
     volume = next((v for v in volumes if v.id == volume_id), None)
     if volume is None:
         abort(404)
-    digest = body_digest(volume)
-    body = pages().get(f"volume:{volume.id}", digest, lambda: volume.html)
+    body = pages().get(f"volume:{volume.id}", volume.digest, lambda: volume.html)
     return cached_response(body, cache_control="public, max-age=31536000, immutable"
-                           if request.args.get("v") == digest else "no-cache")
+                           if request.args.get("v") == volume.digest else "no-cache")
 
 
 @bp.get("/search-index.json")
@@ -135,7 +129,7 @@ def search_index_json() -> Response:
     """Fetched by the page only when the reader opens search. The URL the page names carries
     the index's version, so that answer can be cached for good; any other (a page older than
     the volumes) gets the current index, revalidated each time."""
-    volumes, snapshot = catalogue().snapshot()
+    volumes, snapshot = catalogue().readers_snapshot()
     index = search_index(volumes, snapshot)
     current = request.args.get("v") == index_version(index)
     return cached_response(index, mimetype="application/json",

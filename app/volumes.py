@@ -16,6 +16,7 @@ import secrets
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from app.errors import AppError
@@ -54,6 +55,11 @@ class Volume:
     @property
     def anchor(self) -> str:
         return f"vol-{self.number}"
+
+    @cached_property
+    def digest(self) -> str:
+        """Names this content: the URL of the volume's body changes exactly when it does."""
+        return hashlib.sha256(self.html.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
     @property
     def numeral(self) -> str:

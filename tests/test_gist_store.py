@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -565,8 +566,24 @@ def test_stored_html_edited_on_github_is_sanitized(make_app, gist_env, fake_gith
     fake_github.commit(FAKE_GIST_ID, {FILENAME: json.dumps({"volumes": [{
         "id": "evil", "number": "10", "title": "Evil",
         "html": '<p>ok</p><script>alert(1)</script><img src=x onerror="alert(2)">'}]})})
-    page = make_app(**gist_env).test_client().get("/").get_data(as_text=True)
-    assert "ok" in page and "alert(1)" not in page and "onerror" not in page
+    client = make_app(**gist_env).test_client()
+    page = client.get("/").get_data(as_text=True)
+    body = client.get(re.search(r'id="vol-10"[^>]* data-body="([^"]+)"', page).group(1))
+    assert body.get_data(as_text=True) == "<p>ok</p>"
+    assert "alert(" not in page and "onerror" not in page
+
+
+def test_with_github_refusing_and_no_copy_readers_get_the_builtins_with_a_notice(
+        make_app, gist_env, fake_github):
+    client = make_app(**gist_env | {"GITHUB_TOKEN": "wrong-token-0123456789abcdef"}).test_client()
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "The added volumes cannot be read right now" in html
+    assert all(f'id="{volume.anchor}"' in html for volume in load_builtins())
+    # The owner's tools and scripts still hear the error itself.
+    assert client.get("/api/volumes").status_code == 502
+    assert FAKE_GITHUB_TOKEN not in html and "wrong-token" not in html
 
 
 def test_the_app_answers_a_rate_limited_add_with_503_and_retry_after(make_app, gist_env,

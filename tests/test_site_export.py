@@ -54,7 +54,12 @@ def test_page_loads_only_relative_files_that_exist(site):
     assert any(url.startswith("assets/css/") for url in loads)
     assert all(not url.startswith("/") and (site / url).is_file() for url in loads), loads
     assert 'class="brand" href="./"' in html  # the folder itself: the host answers index.html
-    assert 'id="vol-12"' in html and "zebrafinch" in html
+    assert 'id="vol-12"' in html
+    # Volumes after the first are files of their own, fetched by relative URL.
+    bodies = re.findall(r'data-body="([^"]+)"', html)
+    assert bodies and all(url.startswith("assets/volumes/") and (site / url).is_file()
+                          for url in bodies)
+    assert any("zebrafinch" in (site / url).read_text() for url in bodies)
 
 
 def test_stylesheet_fonts_and_search_index_resolve_inside_the_folder(site):
@@ -161,4 +166,7 @@ def test_site_works_under_a_sub_path_in_chromium(static_host, page):
     page.keyboard.type("zebraf")
     page.locator(".search-result").first.wait_for()
     assert "Diffusion Models" in page.locator(".search-result .sr-where").first.inner_text()
+    # Search brought in every volume's body, each from the folder under the sub-path.
+    page.wait_for_function("() => !document.querySelector('section.volume[data-body]')")
+    assert "zebrafinch" in page.locator("#vol-12").text_content()
     assert failed == [] and page.console_errors == []
