@@ -27,9 +27,6 @@ from app.storage import Snapshot
 from app.volumes import Volume
 
 bp = Blueprint("guide", __name__)
-# `/` carries the first volume whole; the others come as the reader nears them (their bodies
-# are most of the page's bytes), each from a URL that names its content, so cached for good.
-INLINE_VOLUMES = 1
 
 
 def catalogue() -> Catalogue:
@@ -70,7 +67,7 @@ def index() -> Response:
         return render_template(
             "guide/index.html", volumes=volumes, notice=snapshot.notice, standalone=False,
             reader_scripts=SCRIPTS, sections_of=labelled_sections, search_index_url=index_url,
-            body_url=body_url, inline_volumes=INLINE_VOLUMES)
+            body_url=body_url, lazy_volumes=True)
 
     return cached_response(pages().get("guide", guide_key(snapshot), render))
 

@@ -4,8 +4,8 @@ host or CDN serves, for when readers outgrow one server.
     index.html                      the guide; every URL in it is relative, so the folder also
                                     works under a sub-path (https://example.org/guide/)
     assets/…                        the content-hashed files of app/assets.py, the search index
-                                    and the bodies of the volumes after the first (which the
-                                    page fetches as the reader nears them), named the same way:
+                                    and the volumes' bodies (which the page fetches as the
+                                    reader nears them), named the same way:
                                     each can be cached for a year
     study-guide.html                the standalone file, which the page's download links to
     _headers                        cache and security headers for hosts that read this file
@@ -33,7 +33,6 @@ from flask import Flask, render_template, url_for
 
 from app.assets import COMPRESSIBLE, AssetStore
 from app.export import SCRIPTS, standalone_html
-from app.guide import INLINE_VOLUMES
 from app.headers import SECURITY_HEADERS
 from app.render import DENSEST, compress
 from app.search import index_json, labelled_sections
@@ -64,12 +63,12 @@ def write_site(app: Flask, folder: Path, saved_on: date) -> SiteReport:
             "guide/index.html", volumes=volumes, notice="", standalone=False, static_site=True,
             reader_scripts=SCRIPTS, sections_of=labelled_sections, search_index_url=index_name,
             home_href="./", asset_url=lambda name: "assets/" + store.get(name).hashed_name,
-            url_for=_site_url_for, inline_volumes=INLINE_VOLUMES, body_url=_body_path)
+            url_for=_site_url_for, lazy_volumes=True, body_url=_body_path)
         standalone = standalone_html(volumes, saved_on)
     assets = store.all()
     sources = {f"assets/{a.hashed_name}": a.body for a in assets}
     sources |= {_body_path(volume): volume.html.encode("utf-8", "surrogatepass")
-                for volume in volumes[INLINE_VOLUMES:]}
+                for volume in volumes}
     sources |= {index_name: search_index, STANDALONE: standalone.encode("utf-8"),
                 "_headers": _headers().encode("utf-8"), PAGE: page.encode("utf-8")}
     # The assets come compressed already; the rest is compressed here, on every core (brotli

@@ -199,8 +199,7 @@ def gist_store(gist_env: dict[str, str]) -> Callable:
 
 
 def open_whole_guide(page, url: str) -> None:
-    """Open the guide with every volume's body in: on `/` only the first volume comes whole,
-    the others as the reader nears them."""
+    """Open the guide with every volume's body in: on `/` each comes as the reader nears it."""
     page.goto(url)
     page.wait_for_function("() => window.StudyGuide && typeof StudyGuide.loadAll === 'function'")
     page.evaluate("() => StudyGuide.loadAll().then(() => true)")

@@ -144,10 +144,10 @@
   };
 
   // --- volume bodies that come as the reader nears them ---------------------------------------
-  // On the server's page only the first volume comes whole; each other section holds its
-  // divider and stand-ins for its labels (so the contents, deep links and section tracking work
-  // at once) and names its body's URL. Bodies are sanitized HTML from this server; they go in
-  // through DOMParser, whose scripts never run.
+  // On the server's page each volume's section holds its divider and stand-ins for its labels
+  // (so the contents, deep links and section tracking work at once) and names its body's URL.
+  // Bodies are sanitized HTML from this server; they go in through DOMParser, whose scripts
+  // never run.
   var pendingBodies = new Map();  // volume -> URL of its body
   var loadingBodies = new Map();  // volume -> promise
   var loadedListeners = [];
