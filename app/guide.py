@@ -22,7 +22,7 @@ from app.catalogue import Catalogue
 from app.export import SCRIPTS, standalone_html
 from app.headers import StartResponse, WSGIApp
 from app.render import PageCache, RenderedPage, precompressed_answer, precompressed_response
-from app.search import index_json, labelled_sections
+from app.search import index_json, index_version, labelled_sections
 from app.storage import Snapshot
 from app.volumes import Volume
 
@@ -48,10 +48,6 @@ def search_index(volumes: list[Volume], snapshot: Snapshot) -> RenderedPage:
     return pages().get("search-index", snapshot.version, lambda: index_json(volumes))
 
 
-def index_version(index: RenderedPage) -> str:
-    return index.etag.strip('"')[:16]
-
-
 def guide_key(snapshot: Snapshot) -> tuple[str, str]:
     """What the guide page depends on: the stored version and the freshness notice."""
     return snapshot.version, snapshot.notice
@@ -62,8 +58,7 @@ def index() -> Response:
     volumes, snapshot = catalogue().readers_snapshot()
 
     def render() -> str:
-        index_url = url_for("guide.search_index_json",
-                            v=index_version(search_index(volumes, snapshot)))
+        index_url = url_for("guide.search_index_json", v=index_version(volumes))
         return render_template(
             "guide/index.html", volumes=volumes, notice=snapshot.notice, standalone=False,
             reader_scripts=SCRIPTS, sections_of=labelled_sections, search_index_url=index_url,
@@ -127,9 +122,8 @@ def search_index_json() -> Response:
     the index's version, so that answer can be cached for good; any other (a page older than
     the volumes) gets the current index, revalidated each time."""
     volumes, snapshot = catalogue().readers_snapshot()
-    index = search_index(volumes, snapshot)
-    current = request.args.get("v") == index_version(index)
-    return cached_response(index, mimetype="application/json",
+    current = request.args.get("v") == index_version(volumes)
+    return cached_response(search_index(volumes, snapshot), mimetype="application/json",
                            cache_control="public, max-age=31536000, immutable" if current
                            else "no-cache")
 

@@ -23,6 +23,7 @@ normalised, lower-cased and stripped of accents, and `∑`/`ς` become `σ`, `�
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -30,6 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
+from pathlib import Path
 
 from app.volumes import Volume
 
@@ -187,6 +189,21 @@ def build_index(volumes: list[Volume]) -> dict:
         "terms": terms,
         "postings": [" ".join(postings[term]) for term in terms],
     }
+
+
+# Any change to the code that builds indexes changes every index's name.
+_BUILDER = hashlib.sha256(Path(__file__).read_bytes()).digest()
+
+
+def index_version(volumes: list[Volume]) -> str:
+    """Names the index `index_json(volumes)` builds, without building it (a page names its
+    index, and building one for many volumes takes a while): the builder's code and what the
+    index reads of each volume."""
+    digest = hashlib.sha256(_BUILDER)
+    for volume in volumes:
+        fields = (volume.anchor, volume.numeral, volume.title, volume.digest)
+        digest.update(json.dumps(fields, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
 
 
 def index_json(volumes: list[Volume]) -> str:

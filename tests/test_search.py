@@ -4,6 +4,7 @@ import base64
 import hashlib
 import json
 import re
+from dataclasses import replace
 from html import unescape
 
 import brotli
@@ -133,6 +134,28 @@ def test_the_index_is_built_once_per_change_not_per_request(client, monkeypatch)
 
     monkeypatch.setattr(app.search, "build_index", fail)
     assert client.get("/").status_code == 200 and client.get(url).status_code == 200
+
+
+def test_the_page_names_its_index_without_building_it(client, monkeypatch, owner_headers):
+    import app.search
+
+    built = []
+    real = app.search.build_index
+    monkeypatch.setattr(app.search, "build_index", lambda v: built.append(1) or real(v))
+    client.post("/api/volumes", headers=owner_headers,
+                json={"number": "10", "title": "Diffusion", "html": FRAGMENT})
+    html = client.get("/").get_data(as_text=True)
+    assert built == []  # the page is ready before any index is built
+    url = unescape(re.search(r'data-index-url="([^"]+)"', html).group(1))
+    response = client.get(url)
+    assert built == [1]
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # The name follows the content: the same volumes, the same name; any edit, a new one.
+    volumes = client.application.extensions["catalogue"].snapshot()[0]
+    assert app.search.index_version(volumes) == app.search.index_version(list(volumes))
+    edited = [replace(v, html=v.html + "<p>more</p>") if v.number == "10" else v
+              for v in volumes]
+    assert app.search.index_version(edited) != app.search.index_version(volumes)
 
 
 def test_sidebar_lists_every_volume_and_section(client, owner_headers):
