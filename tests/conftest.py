@@ -203,3 +203,10 @@ def open_whole_guide(page, url: str) -> None:
     page.goto(url)
     page.wait_for_function("() => window.StudyGuide && typeof StudyGuide.loadAll === 'function'")
     page.evaluate("() => StudyGuide.loadAll().then(() => true)")
+
+
+def fill_volume_form(page, number: str, title: str, html: str) -> None:
+    """Type a volume into the manage page's add form."""
+    page.fill("#number", number)
+    page.fill("#title", title)
+    page.fill("#html", html)

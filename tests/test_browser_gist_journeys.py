@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
-from conftest import FAKE_GIST_ID, FAKE_GITHUB_TOKEN, OWNER_TOKEN, sign_in
+from conftest import FAKE_GIST_ID, FAKE_GITHUB_TOKEN, OWNER_TOKEN, fill_volume_form, sign_in
 
 from app.config import mask
 from app.volumes import FILENAME, load_builtins
@@ -48,9 +48,7 @@ def test_github_refusing_or_failing_a_write_shows_its_message_and_keeps_the_past
         run_server, gist_env, fake_github, page):
     server = run_server(gist_env)
     sign_in(page, server.url)
-    page.fill("#number", "10")
-    page.fill("#title", "First")
-    page.fill("#html", "<p>saved before the failures</p>")
+    fill_volume_form(page, "10", "First", "<p>saved before the failures</p>")
     page.click("#add-button")
     page.wait_for_selector("#form-ok:not([hidden])")
     saved = fake_github.content(FAKE_GIST_ID, FILENAME)
@@ -60,9 +58,7 @@ def test_github_refusing_or_failing_a_write_shows_its_message_and_keeps_the_past
                                             (503, 503, "HTTP 503")]:
         fake_github.inject("status", status=github_status, method="PATCH")
         patches = fake_github.count("PATCH")
-        page.fill("#number", "11")
-        page.fill("#title", "Second")
-        page.fill("#html", PASTED)
+        fill_volume_form(page, "11", "Second", PASTED)
         with page.expect_response("**/api/volumes") as answer:
             page.click("#add-button")
         assert answer.value.status == our_status

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
-from conftest import OWNER_TOKEN, sign_in
+from conftest import OWNER_TOKEN, fill_volume_form, sign_in
 
 pytestmark = pytest.mark.browser
 BEARER = {"Authorization": f"Bearer {OWNER_TOKEN}"}
@@ -42,9 +42,7 @@ def test_failed_adds_show_the_reason_and_keep_the_paste(run_server, page):
     pasted = '<div class="sl">01 — Kept</div><p>my pasted notes</p>'
 
     def attempt(number, title, html):
-        page.fill("#number", number)
-        page.fill("#title", title)
-        page.fill("#html", html)
+        fill_volume_form(page, number, title, html)
         with page.expect_response("**/api/volumes") as response:
             page.click("#add-button")
         assert response.value.status >= 400

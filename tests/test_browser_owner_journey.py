@@ -1,7 +1,7 @@
 """The owner's journey in a real browser: sign in, add through the form, read, delete."""
 
 import pytest
-from conftest import OWNER_TOKEN, open_whole_guide
+from conftest import OWNER_TOKEN, fill_volume_form, open_whole_guide
 
 pytestmark = pytest.mark.browser
 
@@ -31,9 +31,7 @@ def test_owner_signs_in_adds_sees_and_deletes_a_volume(run_server, page):
     page.wait_for_url(server.url + "/manage")
     page.console_errors.clear()  # the refused sign-in above logs its 401
 
-    page.fill("#number", "10")
-    page.fill("#title", "Diffusion Models")
-    page.fill("#html", PASTED)
+    fill_volume_form(page, "10", "Diffusion Models", PASTED)
     page.click("#preview-button")
     page.wait_for_selector("#preview:not([hidden])")
     assert "script ×1" in page.inner_text("#preview-report")

@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
-from conftest import OWNER_TOKEN
+from conftest import OWNER_TOKEN, fill_volume_form
 
 pytestmark = pytest.mark.browser
 
@@ -36,9 +36,8 @@ def test_pages_work_under_the_content_security_policy(run_server, chromium, tmp_
         page.goto(server.url + path)
         seen[path] = page.evaluate("window.__violations")
     sign_in(page, server.url)
-    page.fill("#number", "10")
-    page.fill("#title", "CSP")
-    page.fill("#html", '<div class="sl">01 — A</div><p style="color: #22d3ee">styled</p>')
+    fill_volume_form(page, "10", "CSP",
+                     '<div class="sl">01 — A</div><p style="color: #22d3ee">styled</p>')
     page.click("#preview-button")
     page.wait_for_selector("#preview:not([hidden])")
     page.click("#test-connection")
