@@ -122,8 +122,21 @@ def test_a_body_that_fails_to_load_says_so_and_loads_on_the_next_try(guide):
 
     page.route("**/volumes/*", refuse_once)
     page.evaluate("() => StudyGuide.loadVolume(document.getElementById('vol-10')).catch(() => 0)")
-    assert "could not be loaded (the server answered 503)" in \
+    assert "could not be loaded (the server answered 503). Reload the page" in \
         page.locator("#vol-10 .vol-loading").text_content()
     page.evaluate("() => StudyGuide.loadVolume(document.getElementById('vol-10'))")
     assert page.locator("#vol-10 .vol-pending").count() == 0
     assert page.locator("#vol-10", has_text="quokkanoise").count() == 1
+
+
+def test_a_volume_deleted_since_the_page_came_says_to_reload(guide):
+    page = open_page(guide)
+    volume_id = next(v["id"] for v in requests.get(guide.url + "/api/volumes", timeout=30)
+                     .json()["volumes"] if v["number"] == "10")
+    deleted = requests.delete(f"{guide.url}/api/volumes/{volume_id}", timeout=30,
+                              headers={"Authorization": f"Bearer {OWNER_TOKEN}"})
+    assert deleted.status_code == 204
+    page.evaluate("() => StudyGuide.loadVolume(document.getElementById('vol-10')).catch(() => 0)")
+    assert page.locator("#vol-10 .vol-loading").text_content() == (
+        "This volume is no longer in the guide: reload the page for the current list.")
+    assert page.errors == []

@@ -169,7 +169,14 @@
     var placeholder = volume.querySelector(".vol-pending");
     var loading = fetch(pendingBodies.get(volume), { credentials: "same-origin" })
       .then(function (response) {
-        if (!response.ok) throw new Error("the server answered " + response.status);
+        if (response.status === 404) {
+          throw new Error("This volume is no longer in the guide: reload the page for the " +
+            "current list.");
+        }
+        if (!response.ok) {
+          throw new Error("This volume could not be loaded (the server answered " +
+            response.status + "). Reload the page to try again.");
+        }
         return response.text();
       })
       .then(function (html) {
@@ -197,8 +204,11 @@
     loading.catch(function (error) {
       loadingBodies.delete(volume);  // a later need tries again
       var note = placeholder && placeholder.querySelector(".vol-loading");
-      if (note) note.textContent = "This volume could not be loaded (" + error.message +
-        "). Check the connection and reload the page.";
+      if (note) {
+        note.textContent = error instanceof TypeError  // fetch's word for no connection
+          ? "This volume could not be loaded: check the connection, then reload the page."
+          : error.message;
+      }
     });
     return loading;
   };
