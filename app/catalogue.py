@@ -32,7 +32,7 @@ UNREADABLE_NOTICE = ("The added volumes cannot be read right now — showing the
 class Catalogue:
     def __init__(self, store: Store, builtins: list[Volume], max_html_bytes: int) -> None:
         self.store = store
-        self.builtins = builtins
+        self.builtins = sorted(builtins, key=lambda v: v.sort_key)
         self.max_html_bytes = max_html_bytes
         # The volumes of the last stored version: deriving them (a hash and an anchoring pass
         # over every added volume's HTML) costs 20 ms a page view with 50 added volumes.
@@ -42,7 +42,6 @@ class Catalogue:
     def snapshot(self) -> tuple[list[Volume], Snapshot]:
         """Every volume in display order, and the stored snapshot they came from."""
         snapshot = self.store.load()
-        self._unreadable = ""
         derived = self._derived  # one read: another thread may replace it meanwhile
         if derived is None or derived[0] != snapshot.version:
             added = [volume for volume, _ in stored_volumes(snapshot.document)]
@@ -55,14 +54,15 @@ class Catalogue:
         all (the store fails and no earlier copy is kept), the built-in volumes with a notice
         rather than an error page. The owner's pages and the API still report the error."""
         try:
-            return self.snapshot()
+            volumes_and_snapshot = self.snapshot()
         except AppError as error:
             if error.message != self._unreadable:  # once per outage, not once per page view
                 log.warning("showing the built-in volumes only: %s", error.message)
             self._unreadable = error.message
-            builtins = sorted(self.builtins, key=lambda v: v.sort_key)
-            return builtins, Snapshot(document=empty_document(), version=f"none:{error.code}",
-                                      notice=UNREADABLE_NOTICE)
+            return list(self.builtins), Snapshot(
+                document=empty_document(), version=f"none:{error.code}", notice=UNREADABLE_NOTICE)
+        self._unreadable = ""
+        return volumes_and_snapshot
 
     def prepare(self, payload: object) -> tuple[str, str, str, Report]:
         """Validate and sanitize an add request: number, title, safe HTML and the report."""

@@ -22,8 +22,8 @@ def serve(args: argparse.Namespace) -> int:
     from app import create_app
 
     flask_app = create_app()  # once, in the master: one generated owner token for all workers
-    # Render the guide (and its search index) before the workers fork: each then starts with
-    # the page in memory instead of rendering it on its first view.
+    # Render the guide before the workers fork: each then starts with the page in memory
+    # instead of rendering it on its first view.
     flask_app.test_client().get("/")
 
     class Server(BaseApplication):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -10,17 +9,10 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from app.auth import is_owner
 from app.catalogue import Catalogue
 from app.errors import AppError
+from app.storage import readable_time
 
 bp = Blueprint("manage", __name__)
 PROMPT = (Path(__file__).resolve().parent.parent / "templates" / "manage" / "prompt.txt")
-
-
-def readable_time(iso: str | None) -> str:
-    """`2026-11-22T10:00:00Z` as `2026-11-22 10:00 UTC`; anything else unchanged."""
-    try:
-        return datetime.strptime(iso or "", "%Y-%m-%dT%H:%M:%SZ").strftime("%Y-%m-%d %H:%M UTC")
-    except ValueError:
-        return iso or ""
 
 
 @bp.get("/manage")
@@ -34,7 +26,7 @@ def index() -> object:
     except AppError as error:
         # A wrong token or a broken file must not lock the owner out of the page whose
         # connection test says how to fix it.
-        volumes = sorted(catalogue.builtins, key=lambda volume: volume.sort_key)
+        volumes = list(catalogue.builtins)
         load_error, synced_at, notice = error.message, "", ""
     added = [volume for volume in volumes if not volume.builtin]
     numbers = [int(volume.number) for volume in volumes if volume.number.isdigit()]

@@ -1,8 +1,8 @@
 """The reader's search index and contents outline, built from the volumes when the page renders.
 
-The index holds no text of its own: the page carries every word (volumes after the first once
-their bodies are in, which opening search brings about), so the browser cuts snippets from the
-section in the DOM, and the index only says which sections hold which words.
+The index holds no text of its own: the page carries every word (once the volumes' bodies are
+in, which opening search brings about), so the browser cuts snippets from the section in the
+DOM, and the index only says which sections hold which words.
 
     {"version": 1,
      "volumes": [[anchor, numeral, title], ...],

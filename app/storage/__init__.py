@@ -5,11 +5,31 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 
 from app.config import Settings
 from app.errors import AppError
 
 Change = Callable[[dict], dict]
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # how stored and synced times are written
+
+
+def stat_key(path: Path) -> tuple | None:
+    """What tells a file's versions apart without reading it (None: no such file)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+def readable_time(iso: str | None) -> str:
+    """`2026-11-22T10:00:00Z` as `2026-11-22 10:00 UTC`; anything else unchanged."""
+    try:
+        return datetime.strptime(iso or "", TIME_FORMAT).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return iso or ""
 
 
 class StorageError(AppError):

@@ -4,11 +4,10 @@ Reads cost GitHub at most one conditional request per `GIST_CACHE_SECONDS`, howe
 processes serve on one data folder: the process that asks records its answer there (the last
 good copy, and a small file saying when GitHub was last asked and what it said), and the
 others take that answer until the period is over. The last good copy also serves when GitHub
-is down. A gist has no
-optimistic concurrency (`If-Match` is refused), so writes lose nothing another way: each write
-re-reads the document, applies its one change, writes, then reads the revision list; if another
-writer's revision landed between the one read and ours, ours dropped its changes, so they are
-merged back by volume id and written again.
+is down. A gist has no optimistic concurrency (`If-Match` is refused), so writes lose nothing
+another way: each write re-reads the document, applies its one change, writes, then reads the
+revision list; if another writer's revision landed between the one read and ours, ours dropped
+its changes, so they are merged back by volume id and written again.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from app.config import Settings, mask
 from app.errors import AppError
 from app.github import GistClient, GistNotFound, GitHubError, GitHubUnavailable, RateLimited
 from app.storage import (
+    TIME_FORMAT,
     Change,
     ConnectionReport,
     DocumentTooLarge,
@@ -39,6 +39,8 @@ from app.storage import (
     StorageError,
     Store,
     StoredDocumentUnreadable,
+    readable_time,
+    stat_key,
 )
 from app.volumes import (
     FILENAME,
@@ -67,15 +69,7 @@ _PROCESS_GUARD = threading.Lock()
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _stat_key(path: Path) -> tuple | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+    return datetime.now(UTC).strftime(TIME_FORMAT)
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -88,13 +82,6 @@ def _write_atomically(path: Path, text: str) -> None:
         os.replace(temp, path)
     except OSError:
         Path(temp).unlink(missing_ok=True)
-
-
-def _readable_time(iso: str) -> str:
-    try:
-        return datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").strftime("%Y-%m-%d %H:%M UTC")
-    except ValueError:
-        return iso or "an unknown time"
 
 
 @dataclass(frozen=True)
@@ -168,7 +155,7 @@ class GistStore(Store):
         """This process's last answer, while it is within the period and no other process has
         asked GitHub or written since (one stat of the check file)."""
         age = time.monotonic() - self._checked_at
-        if age >= self.settings.gist_cache_seconds or _stat_key(self.check_path) != self._check_key:
+        if age >= self.settings.gist_cache_seconds or stat_key(self.check_path) != self._check_key:
             return None
         return self._outcome
 
@@ -200,11 +187,11 @@ class GistStore(Store):
         else:
             check["notice"] = outcome.notice
         _write_atomically(self.check_path, json.dumps(check))
-        self._take(outcome, _stat_key(self.check_path), age=0.0)
+        self._take(outcome, stat_key(self.check_path), age=0.0)
 
     def _shared_outcome(self) -> Snapshot | AppError | None:
         """The answer another process recorded within the period, if there is one."""
-        key = _stat_key(self.check_path)
+        key = stat_key(self.check_path)
         if key is None:
             return None
         age = time.time() - key[1] / 1e9
@@ -253,7 +240,7 @@ class GistStore(Store):
 
     @staticmethod
     def _stale_notice(error: AppError, known: GistCopy) -> str:
-        when = _readable_time(known.synced_at)
+        when = readable_time(known.synced_at) or "an unknown time"
         if isinstance(error, GitHubUnavailable):
             return f"GitHub unreachable — showing the copy from {when}"
         if isinstance(error, StoredDocumentUnreadable):
@@ -298,7 +285,7 @@ class GistStore(Store):
     def _known_copy(self) -> GistCopy | None:
         """The last good copy: in memory, unless the data folder holds a newer one (another
         process asked GitHub or wrote since), which is also what a restart starts from."""
-        key = _stat_key(self.cache_path)
+        key = stat_key(self.cache_path)
         if self._copy is not None and key == self._copy_key:
             return self._copy
         try:
@@ -319,7 +306,7 @@ class GistStore(Store):
         saved = {"gist_id": self.gist_id, "text": fresh.text, "file_found": fresh.file_found,
                  "revision": fresh.revision, "etag": fresh.etag, "synced_at": fresh.synced_at}
         _write_atomically(self.cache_path, json.dumps(saved, ensure_ascii=False))
-        self._copy_key = _stat_key(self.cache_path)
+        self._copy_key = stat_key(self.cache_path)
 
     # --- writing -----------------------------------------------------------------------------
 

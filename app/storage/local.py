@@ -13,11 +13,13 @@ from pathlib import Path
 from filelock import FileLock
 
 from app.storage import (
+    TIME_FORMAT,
     Change,
     ConnectionReport,
     Snapshot,
     Store,
     StoredDocumentUnreadable,
+    stat_key,
 )
 from app.volumes import FILENAME, DocumentError, dump_document, empty_document, parse_document
 
@@ -38,13 +40,6 @@ class LocalStore(Store):
         self._cache_guard = threading.Lock()
         self._racy = False
 
-    def _stat_key(self) -> tuple | None:
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-
     def _read(self) -> tuple[dict, str]:
         if not self.path.exists():
             return empty_document(), "empty"
@@ -58,12 +53,12 @@ class LocalStore(Store):
         return document, hashlib.sha256(raw).hexdigest()[:16]
 
     def load(self) -> Snapshot:
-        key = self._stat_key()
+        key = stat_key(self.path)
         with self._cache_guard:
             if self._cached is not None and key == self._cache_key and not self._racy:
                 return self._cached
         document, version = self._read()
-        synced = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        synced = datetime.now(UTC).strftime(TIME_FORMAT)
         snapshot = Snapshot(document=document, version=version, synced_at=synced)
         with self._cache_guard:
             self._cache_key, self._cached = key, snapshot
