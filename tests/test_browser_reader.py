@@ -510,7 +510,9 @@ def test_print_stylesheet_for_the_guide_and_for_one_volume(run_server, chromium)
     assert "vol-10" in whole["volumes"] and len(whole["volumes"]) > 1
 
     page.emulate_media(media="screen")
-    page.evaluate("window.print = () => { window.__printed = true; }")
+    # A function: Playwright calls what an expression evaluates to, so a bare assignment of
+    # the stub would run it at once.
+    page.evaluate("() => { window.print = () => { window.__printed = true; }; }")
     page.click("#vol-10 .vol-print")  # prints once the volume's body is in
     page.wait_for_function("() => window.__printed === true")
     page.emulate_media(media="print")
