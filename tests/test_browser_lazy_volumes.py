@@ -109,6 +109,32 @@ def test_find_in_page_brings_in_every_volume(guide):
     assert page.locator("#vol-10", has_text="quokkanoise").count() == 1
 
 
+def test_the_browsers_own_print_has_every_body_before_it_lays_out(guide):
+    page = open_page(guide)
+    page.wait_for_load_state("networkidle")
+    assert len(page.evaluate(PENDING)) == len(guide.volumes) - 1
+    # The browser lays the page out for print as soon as beforeprint's handlers return.
+    after_handlers = page.evaluate(f"""() => {{ dispatchEvent(new Event('beforeprint'));
+        return ({PENDING})(); }}""")
+    assert after_handlers == []
+    assert page.locator("#vol-10", has_text="quokkanoise").count() == 1
+    assert page.locator("section.volume .vol-pending").count() == 0
+    assert page.errors == []
+
+
+def test_printing_one_volume_brings_in_only_that_volume(guide):
+    page = open_page(guide)
+    page.evaluate("() => { window.print = () => { window.__printed = true; }; }")
+    page.click("#vol-10 .vol-print")
+    page.wait_for_function("() => window.__printed === true")
+    assert page.locator("#vol-10", has_text="quokkanoise").count() == 1
+    waiting = page.evaluate(f"""() => {{ const before = ({PENDING})();
+        dispatchEvent(new Event('beforeprint'));
+        return [before, ({PENDING})()]; }}""")
+    assert waiting[0] and waiting[0] == waiting[1]  # the others stay where they are
+    assert page.errors == []
+
+
 def test_a_body_that_fails_to_load_says_so_and_loads_on_the_next_try(guide):
     page = open_page(guide)
     failures = []

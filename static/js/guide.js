@@ -163,6 +163,30 @@
     }
     return null;
   }
+  // Puts a fetched body in place of the volume's stand-ins; false if it was already in.
+  function insertBody(volume, html) {
+    if (!pendingBodies.has(volume)) return false;
+    var placeholder = volume.querySelector(".vol-pending");
+    var parsed = new DOMParser().parseFromString(html, "text/html");
+    var body = document.createDocumentFragment();
+    while (parsed.body.firstChild) body.appendChild(document.adoptNode(parsed.body.firstChild));
+    // A body arriving above what the reader sees would push it down: keep the current
+    // section where it is on screen (it may be one of the labels being replaced).
+    var anchor = volume.getBoundingClientRect().top < headerHeight() && stops[current];
+    var before = anchor ? anchor.el.getBoundingClientRect().top : 0;
+    if (placeholder) placeholder.replaceWith(body);
+    else volume.appendChild(body);
+    pendingBodies.delete(volume);
+    volume.removeAttribute("data-body");
+    collectStops();
+    if (anchor && stopById.get(anchor.id) === anchor) {
+      var shift = anchor.el.getBoundingClientRect().top - before;
+      if (Math.abs(shift) > 1) window.scrollBy(0, shift);
+    }
+    addLinkButtons();
+    loadedListeners.forEach(function (listener) { listener(volume); });
+    return true;
+  }
   SG.loadVolume = function (volume) {
     if (!pendingBodies.has(volume)) return Promise.resolve(volume);
     if (loadingBodies.has(volume)) return loadingBodies.get(volume);
@@ -180,24 +204,7 @@
         return response.text();
       })
       .then(function (html) {
-        var parsed = new DOMParser().parseFromString(html, "text/html");
-        var body = document.createDocumentFragment();
-        while (parsed.body.firstChild) body.appendChild(document.adoptNode(parsed.body.firstChild));
-        // A body arriving above what the reader sees would push it down: keep the current
-        // section where it is on screen (it may be one of the labels being replaced).
-        var anchor = volume.getBoundingClientRect().top < headerHeight() && stops[current];
-        var before = anchor ? anchor.el.getBoundingClientRect().top : 0;
-        if (placeholder) placeholder.replaceWith(body);
-        else volume.appendChild(body);
-        pendingBodies.delete(volume);
-        volume.removeAttribute("data-body");
-        collectStops();
-        if (anchor && stopById.get(anchor.id) === anchor) {
-          var shift = anchor.el.getBoundingClientRect().top - before;
-          if (Math.abs(shift) > 1) window.scrollBy(0, shift);
-        }
-        addLinkButtons();
-        loadedListeners.forEach(function (listener) { listener(volume); });
+        insertBody(volume, html);
         return volume;
       });
     loadingBodies.set(volume, loading);
@@ -212,6 +219,21 @@
     });
     return loading;
   };
+  // The browser's own Print menu gives the page only the beforeprint event, and lays the page
+  // out as soon as the handler returns: the one moment a synchronous request is the right tool.
+  function loadAllNow() {
+    if (document.body.classList.contains("print-one")) return;  // its body is in already
+    pendingBodies.forEach(function (url, volume) {
+      var request = new XMLHttpRequest();
+      try {
+        request.open("GET", url, false);
+        request.send();
+      } catch (error) {
+        return;  // no connection: this volume prints as its labels
+      }
+      if (request.status === 200) insertBody(volume, request.responseText);
+    });
+  }
   SG.allLoaded = function () { return pendingBodies.size === 0; };
   SG.loadAll = function () {
     return Promise.all(volumes.map(SG.loadVolume));
@@ -231,15 +253,11 @@
     }
     // Find in page and printing look at the whole guide: bring every volume in first.
     document.addEventListener("keydown", function (event) {
-      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
-      var key = event.key.toLowerCase();
-      if (key === "f") SG.loadAll().catch(function () {});
-      if (key === "p" && pendingBodies.size) {
-        event.preventDefault();
-        SG.loadAll().then(function () { window.print(); }, function () { window.print(); });
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "f") {
+        SG.loadAll().catch(function () {});
       }
     });
-    window.addEventListener("beforeprint", function () { SG.loadAll().catch(function () {}); });
+    window.addEventListener("beforeprint", loadAllNow);
   }
 
   // --- boxes that scroll sideways (diagrams, tables, code) take keyboard focus ---------------
