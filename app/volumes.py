@@ -24,6 +24,7 @@ from app.sanitize import MarkupTooDeep, Report, clean_cached
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "volumes"
 FILENAME = "study_guide_volumes.json"
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # how stored and synced times are written
 MAX_NUMBER = 3999  # the largest number a roman numeral writes
 METADATA = re.compile(r"\A\s*<!--(.*?)-->", re.DOTALL)
 SECTION_LABEL = re.compile(r'<(div|p|h2|h3)( id="[^"]*")? class="sl">', re.IGNORECASE)
@@ -192,9 +193,14 @@ def stored_volumes(document: dict) -> list[tuple[Volume, Report]]:
     return [safe_volume(record, builtin=False) for record in document["volumes"]]
 
 
+def utc_now() -> str:
+    """The current time as stored and synced times are written."""
+    return datetime.now(UTC).strftime(TIME_FORMAT)
+
+
 def new_record(number: str, title: str, html: str) -> dict:
     return {"id": new_id(), "number": number, "title": title, "html": html,
-            "added_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+            "added_at": utc_now()}
 
 
 def validate_fields(payload: object) -> tuple[str, str, str]:

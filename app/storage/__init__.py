@@ -10,9 +10,9 @@ from pathlib import Path
 
 from app.config import Settings
 from app.errors import AppError
+from app.volumes import TIME_FORMAT
 
 Change = Callable[[dict], dict]
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # how stored and synced times are written
 
 
 def stat_key(path: Path) -> tuple | None:

@@ -22,7 +22,6 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -31,7 +30,6 @@ from app.config import Settings, mask
 from app.errors import AppError
 from app.github import GistClient, GistNotFound, GitHubError, GitHubUnavailable, RateLimited
 from app.storage import (
-    TIME_FORMAT,
     Change,
     ConnectionReport,
     DocumentTooLarge,
@@ -50,6 +48,7 @@ from app.volumes import (
     find_record,
     merge_documents,
     parse_document,
+    utc_now,
 )
 
 CACHE_FILE = "gist_cache.json"
@@ -66,10 +65,6 @@ MAX_MERGED_REVISIONS = 20
 VERSION = re.compile(r"[0-9a-f]{7,64}")
 
 _PROCESS_GUARD = threading.Lock()
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime(TIME_FORMAT)
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -228,7 +223,7 @@ class GistStore(Store):
         try:
             answer = self.client.get_gist(self.gist_id, etag=known.etag if known else "")
             if answer.not_modified and known is not None:
-                fresh = replace(known, synced_at=_now())
+                fresh = replace(known, synced_at=utc_now())
             else:
                 fresh = self._copy_from(answer.data, etag=answer.etag)
         except (GitHubError, GitHubUnavailable, StoredDocumentUnreadable) as exc:
@@ -256,7 +251,7 @@ class GistStore(Store):
         if text is None:
             # A gist without the file yet: an empty document; the first add creates the file.
             empty = empty_document()
-            return GistCopy(dump_document(empty), empty, False, revision, etag, _now())
+            return GistCopy(dump_document(empty), empty, False, revision, etag, utc_now())
         try:
             document = parse_document(text)
         except DocumentError as exc:
@@ -264,7 +259,7 @@ class GistStore(Store):
                 f"The file {FILENAME} in gist {self.gist_id} cannot be read: {exc}. Fix it on "
                 "gist.github.com (or restore an earlier revision there); nothing is written to "
                 "it until then.") from None
-        return GistCopy(text, document, True, revision, etag, _now())
+        return GistCopy(text, document, True, revision, etag, utc_now())
 
     def _file_text(self, gist: dict) -> str | None:
         files = gist.get("files") or {}
@@ -318,7 +313,7 @@ class GistStore(Store):
             ours = change(copy.deepcopy(base.document))
             final, text = self._write_merging(base, ours)
         with self._fetch_guard:
-            fresh = GistCopy(text, final, True, "", "", _now())
+            fresh = GistCopy(text, final, True, "", "", utc_now())
             self._keep(fresh)
             self._record_check(fresh.snapshot())
         return final

@@ -7,13 +7,11 @@ import os
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from filelock import FileLock
 
 from app.storage import (
-    TIME_FORMAT,
     Change,
     ConnectionReport,
     Snapshot,
@@ -21,7 +19,14 @@ from app.storage import (
     StoredDocumentUnreadable,
     stat_key,
 )
-from app.volumes import FILENAME, DocumentError, dump_document, empty_document, parse_document
+from app.volumes import (
+    FILENAME,
+    DocumentError,
+    dump_document,
+    empty_document,
+    parse_document,
+    utc_now,
+)
 
 # Longer than any file system's timestamp tick.
 RACY_NANOSECONDS = 100_000_000
@@ -58,7 +63,7 @@ class LocalStore(Store):
             if self._cached is not None and key == self._cache_key and not self._racy:
                 return self._cached
         document, version = self._read()
-        synced = datetime.now(UTC).strftime(TIME_FORMAT)
+        synced = utc_now()
         snapshot = Snapshot(document=document, version=version, synced_at=synced)
         with self._cache_guard:
             self._cache_key, self._cached = key, snapshot
