@@ -8,6 +8,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import brotli
+import pytest
 
 from app import render
 from app.render import PageCache, RenderedPage
@@ -28,7 +29,29 @@ def decoded(page: RenderedPage) -> tuple[bytes, bytes]:
     return gzip.decompress(page.gzip), brotli.decompress(page.brotli)
 
 
-def test_first_answer_is_fast_then_dense_bytes_of_the_same_page_replace_it():
+@pytest.fixture
+def normal_priority(monkeypatch):
+    """A nice-19 thread waits behind any busy process on the machine, for minutes on a loaded
+    one: the tests of the swap run it at normal priority (the priority has its own test)."""
+    monkeypatch.setattr(render, "_lowest_priority", lambda: None)
+
+
+def test_the_densify_thread_yields_the_cpu_and_request_threads_keep_theirs():
+    own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen = {}
+
+    def densify_side() -> None:
+        render._lowest_priority()
+        seen["priority"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    thread = threading.Thread(target=densify_side)
+    thread.start()
+    thread.join()
+    assert seen["priority"] == 19
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == own
+
+
+def test_first_answer_is_fast_then_dense_bytes_of_the_same_page_replace_it(normal_priority):
     cache = PageCache()
     page = cache.get("guide", "v1", lambda: HTML)
     first_brotli, etag = page.brotli, page.etag
@@ -62,7 +85,8 @@ def test_encoded_picks_brotli_then_gzip_then_identity():
     assert page.encoded("") == (page.body, None)
 
 
-def test_a_worker_forked_while_the_master_compresses_compresses_for_itself(monkeypatch):
+def test_a_worker_forked_while_the_master_compresses_compresses_for_itself(monkeypatch,
+                                                                         normal_priority):
     """gunicorn preloads the app and forks: a thread of the master does not run in the
     worker, so the worker must start its own, or it would serve the fast bytes for good."""
     release = threading.Event()
