@@ -7,12 +7,19 @@ from flask import Blueprint, current_app, jsonify, request
 from app.auth import owner_required
 from app.catalogue import Catalogue
 from app.errors import AppError
+from app.volumes import numeral_of
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def catalogue() -> Catalogue:
     return current_app.extensions["catalogue"]
+
+
+def added_volume(record: dict) -> dict:
+    """What the manage page lists of a volume just added or restored."""
+    volume = {key: record.get(key) for key in ("id", "number", "title", "added_at")}
+    return volume | {"numeral": numeral_of(str(volume["number"])), "builtin": False}
 
 
 def json_body() -> object:
@@ -40,8 +47,7 @@ def preview() -> object:
 @owner_required
 def add() -> object:
     record, report = catalogue().add(json_body())
-    volume = {key: record[key] for key in ("id", "number", "title", "added_at")}
-    return jsonify({"volume": volume | {"builtin": False}, "report": report.as_dict()}), 201
+    return jsonify({"volume": added_volume(record), "report": report.as_dict()}), 201
 
 
 @bp.delete("/volumes/<volume_id>")
@@ -71,5 +77,4 @@ def restore() -> object:
         raise AppError('Send {"revision": "<version>", "volume_id": "<id>"}.', status=400,
                        code="bad_input")
     record = catalogue().restore(str(body["revision"]), str(body["volume_id"]))
-    volume = {key: record.get(key) for key in ("id", "number", "title", "added_at")}
-    return jsonify({"volume": volume | {"builtin": False}}), 201
+    return jsonify({"volume": added_volume(record)}), 201

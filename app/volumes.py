@@ -64,7 +64,7 @@ class Volume:
 
     @property
     def numeral(self) -> str:
-        return roman(int(self.number)) if self.number.isdigit() else self.number
+        return numeral_of(self.number)
 
     @property
     def sort_key(self) -> tuple[int, str, str]:
@@ -74,6 +74,11 @@ class Volume:
     def summary(self) -> dict:
         return {"id": self.id, "number": self.number, "title": self.title,
                 "builtin": self.builtin}
+
+
+def numeral_of(number: str) -> str:
+    """How a volume number is shown: in roman numerals when it is a whole number."""
+    return roman(int(number)) if number.isdigit() else number
 
 
 def roman(number: int) -> str:

@@ -29,6 +29,7 @@ def test_add_sanitizes_stores_and_reports(client, owner_headers, data_dir):
     assert response.status_code == 201
     body = response.get_json()
     assert body["volume"]["number"] == "10" and body["volume"]["builtin"] is False
+    assert body["volume"]["numeral"] == "X"  # as the manage page lists it
     assert body["report"]["removed_tags"] == {"script": 1}
     assert body["report"]["removed_attributes"] == {"onclick": 1}
     stored = json.loads((data_dir / FILENAME).read_text())["volumes"][0]

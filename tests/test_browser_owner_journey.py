@@ -40,6 +40,11 @@ def test_owner_signs_in_adds_sees_and_deletes_a_volume(run_server, page):
     page.click("#add-button")
     page.wait_for_selector("#form-ok:not([hidden])")
     assert "Added volume 10" in page.inner_text("#form-ok")
+    # Listed at once, as the server lists it on the next visit.
+    added = page.locator("#added-list li", has_text="Diffusion Models")
+    assert added.locator("strong").text_content() == "X."
+    assert added.locator(".delete-button").get_attribute("aria-label") == \
+        "Delete volume X, Diffusion Models"
 
     open_whole_guide(page, server.url + "/")
     volume = page.locator("#vol-10")

@@ -603,6 +603,7 @@ def test_the_app_lists_revisions_and_restores_through_the_api(make_app, gist_env
     restored = client.post("/api/volumes/restore", headers=OWNER,
                            json={"revision": holding, "volume_id": volume_id})
     assert restored.status_code == 201 and restored.get_json()["volume"]["id"] == volume_id
+    assert restored.get_json()["volume"]["numeral"] == "X"
     again = client.post("/api/volumes", json=PASTE, headers=OWNER)
     assert again.status_code == 409
 

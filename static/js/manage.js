@@ -116,16 +116,6 @@
     });
   });
 
-  function roman(number) {
-    var n = Number(number), out = "";
-    if (!(n >= 1 && n <= 3999)) return String(number);
-    [[1000, "M"], [900, "CM"], [500, "D"], [400, "CD"], [100, "C"], [90, "XC"], [50, "L"],
-     [40, "XL"], [10, "X"], [9, "IX"], [5, "V"], [4, "IV"], [1, "I"]].forEach(function (pair) {
-      while (n >= pair[0]) { out += pair[1]; n -= pair[0]; }
-    });
-    return out;
-  }
-
   // "2026-11-22T10:00:00Z" as the server writes it on the page: "2026-11-22 10:00 UTC".
   function readableTime(iso) {
     var match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso || "");
@@ -141,7 +131,7 @@
     var label = document.createElement("span");
     label.className = "volume-name";
     var strong = document.createElement("strong");
-    strong.textContent = roman(volume.number) + ".";
+    strong.textContent = volume.numeral + ".";
     label.append(strong, " " + volume.title);
     if (volume.added_at) {
       var meta = document.createElement("span");
@@ -154,7 +144,7 @@
     button.className = "danger delete-button";
     button.dataset.id = volume.id;
     button.dataset.title = volume.title;
-    button.setAttribute("aria-label", "Delete volume " + roman(volume.number) + ", " + volume.title);
+    button.setAttribute("aria-label", "Delete volume " + volume.numeral + ", " + volume.title);
     button.textContent = "Delete";
     item.append(label, button);
     list.append(item);
