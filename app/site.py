@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +32,7 @@ from flask import Flask, render_template, url_for
 
 from app.assets import COMPRESSIBLE, AssetStore
 from app.export import SCRIPTS, standalone_html
+from app.files import replace_file
 from app.headers import SECURITY_HEADERS
 from app.render import DENSEST, compress
 from app.search import index_json, labelled_sections
@@ -120,13 +120,5 @@ def _write(folder: Path, name: str, body: bytes) -> int:
     """Replace one file atomically (a temp file in the same folder, then rename)."""
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".site-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(body)
-        os.chmod(temp, 0o644)  # mkstemp makes it private; a web server must read it
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    replace_file(path, body, mode=0o644)  # a web server must read it
     return len(body)

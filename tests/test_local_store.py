@@ -27,7 +27,7 @@ def test_write_is_atomic_and_readable(tmp_path):
     store = LocalStore(tmp_path)
     store.modify(lambda d: add_record(d, {"id": "a", "number": "10", "title": "t", "html": "h"}))
     assert json.loads((tmp_path / FILENAME).read_text())["volumes"][0]["id"] == "a"
-    assert not list(tmp_path.glob(".volumes-*.tmp"))
+    assert not list(tmp_path.glob(".*.tmp"))  # no temp file left behind
 
 
 def test_unknown_keys_are_written_back(tmp_path):

@@ -122,7 +122,7 @@ def test_a_new_export_replaces_the_page_and_keeps_older_assets(site, tmp_path):
     assert 'id="vol-13"' in after and re.search(r'data-index-url="([^"]+)"', after).group(
         1) != old_index
     assert (again / old_index).is_file()  # for readers still holding the older page
-    assert not list(again.rglob(".site-*"))  # no temp file left behind
+    assert not list(again.rglob(".*.tmp"))  # no temp file left behind
 
 
 def test_cli_writes_the_site_and_asks_for_a_target(tmp_path, data_dir):

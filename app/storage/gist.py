@@ -12,13 +12,13 @@ its changes, so they are merged back by volume id and written again.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
 import os
 import random
 import re
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -28,6 +28,7 @@ from filelock import FileLock, Timeout
 
 from app.config import Settings, mask
 from app.errors import AppError
+from app.files import replace_file
 from app.github import GistClient, GistNotFound, GitHubError, GitHubUnavailable, RateLimited
 from app.storage import (
     Change,
@@ -67,16 +68,11 @@ VERSION = re.compile(r"[0-9a-f]{7,64}")
 _PROCESS_GUARD = threading.Lock()
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_if_possible(path: Path, text: str) -> None:
     """Replace `path` whole. The files it writes are conveniences (for outages, and for the
     other processes): a full disk must not fail a read, so it is only skipped."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except OSError:
-        Path(temp).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        replace_file(path, text.encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -181,7 +177,7 @@ class GistStore(Store):
                               "code": outcome.code, "retry_after": outcome.retry_after}
         else:
             check["notice"] = outcome.notice
-        _write_atomically(self.check_path, json.dumps(check))
+        _write_if_possible(self.check_path, json.dumps(check))
         self._take(outcome, stat_key(self.check_path), age=0.0)
 
     def _shared_outcome(self) -> Snapshot | AppError | None:
@@ -300,7 +296,7 @@ class GistStore(Store):
         self._copy = fresh
         saved = {"gist_id": self.gist_id, "text": fresh.text, "file_found": fresh.file_found,
                  "revision": fresh.revision, "etag": fresh.etag, "synced_at": fresh.synced_at}
-        _write_atomically(self.cache_path, json.dumps(saved, ensure_ascii=False))
+        _write_if_possible(self.cache_path, json.dumps(saved, ensure_ascii=False))
         self._copy_key = stat_key(self.cache_path)
 
     # --- writing -----------------------------------------------------------------------------

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 from filelock import FileLock
 
+from app.files import replace_file
 from app.storage import (
     Change,
     ConnectionReport,
@@ -89,22 +89,7 @@ class LocalStore(Store):
         return updated
 
     def _write(self, text: str) -> None:
-        """Atomic replace: temp file in the same folder, fsync, rename, fsync the folder."""
-        fd, temp = tempfile.mkstemp(prefix=".volumes-", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-        folder = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        replace_file(self.path, text.encode("utf-8"), durable=True)
 
     def connection_test(self) -> ConnectionReport:
         report = ConnectionReport(backend=self.backend, location=str(self.path),
