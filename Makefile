@@ -1,11 +1,13 @@
 # make run: set up and run the app on http://127.0.0.1:5000 (local storage, no GitHub needed)
 # make test: set up and run every test, browser tests included
+# make test-fast: the same without the browser tests
+# make wheel-check: build the wheel and use it, installed, from an empty folder
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint browser bench clean
+.PHONY: run serve test test-fast wheel-check lint browser bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+	$(BIN)/flask --app study_guide run --host 127.0.0.1 --port 5000
 
 serve: $(STAMP)
 	$(BIN)/study-guide serve
@@ -31,6 +33,13 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/ruff check app tests bench
 	$(BIN)/pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/ruff check app tests bench
+	$(BIN)/pytest -q -m "not browser"
+
+wheel-check:
+	bash .ci/wheel-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench

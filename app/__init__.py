@@ -2,37 +2,33 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, Response, jsonify, render_template, request
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import api, assets, auth, guide, manage
-from app.assets import AssetStore
-from app.catalogue import Catalogue
-from app.config import Settings, load_settings
-from app.errors import AppError
-from app.headers import SECURITY_HEADERS, SecurityHeaders
-from app.render import PageCache
-from app.storage import make_store
-from app.volumes import load_builtins
-
-ROOT = Path(__file__).resolve().parent.parent
-log = logging.getLogger("study_guide")
+from study_guide.config import Settings, load_settings
+from study_guide.content.builtin import load_builtins
+from study_guide.content.catalogue import Catalogue
+from study_guide.publish.asset_store import AssetStore
+from study_guide.services import Services
+from study_guide.storage import make_store
+from study_guide.web import api, auth, guide, manage
+from study_guide.web import assets as asset_files
+from study_guide.web.errors import register_error_handlers
+from study_guide.web.fast_path import GuideFastPath
+from study_guide.web.headers import SecurityHeaders
+from study_guide.web.page_cache import PageCache
 
 
 def create_app(env: dict[str, str] | None = None) -> Flask:
     """Build the app. `env` replaces the process environment (tests pass their own)."""
     settings = load_settings(env)
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
-                static_folder=str(ROOT / "static"))
+    # Templates and static files are found beside this module, in the checkout and installed.
+    app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        STUDY_GUIDE=settings,
         # JSON escaping can grow the HTML; the 2 MB limit itself is checked on the HTML.
         MAX_CONTENT_LENGTH=settings.max_volume_bytes * 3,
         SESSION_COOKIE_HTTPONLY=True,
@@ -48,16 +44,19 @@ def create_app(env: dict[str, str] | None = None) -> Flask:
                                 x_proto=settings.trust_proxy, x_host=settings.trust_proxy)
     auth.csrf.init_app(app)
     auth.limiter.init_app(app)
-    app.extensions["catalogue"] = Catalogue(make_store(settings), load_builtins(),
-                                            settings.max_volume_bytes)
-    app.extensions["page_cache"] = PageCache()
-    for blueprint in (guide.bp, auth.bp, manage.bp, api.bp, assets.bp):
+    assets = AssetStore(Path(app.root_path) / "static")
+    Services(
+        settings=settings,
+        catalogue=Catalogue(make_store(settings), load_builtins(), settings.max_volume_bytes),
+        pages=PageCache(),
+        assets=assets,
+    ).install(app)
+    for blueprint in (guide.bp, auth.bp, manage.bp, api.bp, asset_files.bp):
         app.register_blueprint(blueprint)
-    app.extensions["assets"] = AssetStore()
-    app.jinja_env.globals["asset_url"] = app.extensions["assets"].url
+    app.jinja_env.globals["asset_url"] = assets.url
     register_error_handlers(app)
     # Outermost first: security headers on every answer, then the guide's cached page.
-    app.wsgi_app = SecurityHeaders(guide.GuideFastPath(app, app.wsgi_app))
+    app.wsgi_app = SecurityHeaders(GuideFastPath(app, app.wsgi_app))
     if settings.owner_token_generated:
         announce_owner_token(settings)
     return app
@@ -70,54 +69,4 @@ def announce_owner_token(settings: Settings) -> None:
           "`make run`). Set OWNER_TOKEN in .env to keep one across restarts.\n", flush=True)
 
 
-def wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def error_response(status: int, code: str, message: str, retry_after: int | None = None):
-    if wants_json():
-        response = jsonify({"error": {"code": code, "message": message}})
-    else:
-        response = Response(render_template("error.html", status=status, message=message),
-                            mimetype="text/html")
-    response.status_code = status
-    if retry_after is not None:
-        response.headers["Retry-After"] = str(retry_after)
-    return response
-
-
-def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(AppError)
-    def app_error(error: AppError):
-        if error.status >= 500:
-            log.warning("%s: %s", error.code, error.message)
-        return error_response(error.status, error.code, error.message, error.retry_after)
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):
-        return error_response(403, "csrf", "The form's security token is missing or stale: "
-                              "reload the page and try again.")
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        messages = {
-            404: "There is nothing at this address.",
-            405: "This address does not take that method.",
-            413: "The request is larger than the server takes: a volume can be at most 2 MB "
-                 "of HTML.",
-            429: "Too many requests: wait a minute and try again.",
-        }
-        status = error.code or 500
-        message = messages.get(status, error.description or "The request failed.")
-        if status == 429 and error.description:
-            message = error.description
-        return error_response(status, error.name.lower().replace(" ", "_"), message)
-
-    @app.errorhandler(Exception)
-    def unexpected(error: Exception):
-        log.exception("unexpected error")
-        return error_response(500, "internal_error", "Something went wrong on the server; "
-                              "nothing was changed. Try again, and check the server log.")
-
-
-__all__ = ["SECURITY_HEADERS", "create_app"]
+__all__ = ["create_app"]

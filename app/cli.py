@@ -1,4 +1,4 @@
-"""`study-guide serve | export PATH | check`."""
+"""`study-guide serve | export PATH | check | check-volume FILE.html`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.config import ConfigError
+from dotenv import load_dotenv
+
+from study_guide.config import ConfigError
 
 
 def default_workers() -> int:
@@ -19,7 +21,7 @@ def default_workers() -> int:
 def serve(args: argparse.Namespace) -> int:
     from gunicorn.app.base import BaseApplication
 
-    from app import create_app
+    from study_guide import create_app
 
     flask_app = create_app()  # once, in the master: one generated owner token for all workers
     # Render the guide before the workers fork: each then starts with the page in memory
@@ -46,8 +48,9 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    from app import create_app
-    from app.export import standalone_html
+    from study_guide import create_app
+    from study_guide.publish.page import GuidePage
+    from study_guide.services import services
 
     if not (args.path or args.site):
         print("study-guide export: give a PATH for the standalone file, --site DIR for the "
@@ -56,7 +59,7 @@ def export(args: argparse.Namespace) -> int:
     app = create_app()
     today = datetime.now(UTC).date()
     if args.site:
-        from app.site import write_site
+        from study_guide.publish.site import write_site
 
         site = write_site(app, Path(args.site), today)
         print(f"Wrote the site to {site.folder}: {site.files} files and their .gz and .br "
@@ -65,8 +68,9 @@ def export(args: argparse.Namespace) -> int:
             print(f"study-guide export: {site.notice}", file=sys.stderr)
     if args.path:
         with app.test_request_context("/"):
-            volumes, _ = app.extensions["catalogue"].snapshot()
-            html = standalone_html(volumes, today)
+            volumes, _ = services(app).catalogue.snapshot()
+            html = GuidePage.for_standalone(volumes, assets=services(app).assets,
+                                            saved_on=today).render()
         path = Path(args.path)
         path.write_text(html, encoding="utf-8")
         print(f"Wrote {path} ({len(html.encode('utf-8')):,} bytes, {len(volumes)} volumes).")
@@ -74,8 +78,8 @@ def export(args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
-    from app.config import load_settings
-    from app.storage import make_store
+    from study_guide.config import load_settings
+    from study_guide.storage import make_store
 
     report = make_store(load_settings()).connection_test().as_dict()
     if args.json:
@@ -92,7 +96,14 @@ def check(args: argparse.Namespace) -> int:
     return 0 if report["ok"] else 1
 
 
+def check_volume(args: argparse.Namespace) -> int:
+    from study_guide.content.builtin import check_file
+
+    return max(check_file(Path(name)) for name in args.files)
+
+
 def main(argv: list[str] | None = None) -> int:
+    load_dotenv(Path.cwd() / ".env")  # before the defaults below read HOST and PORT
     parser = argparse.ArgumentParser(prog="study-guide", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser("serve", help="run the production WSGI server")
@@ -111,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     check_parser = commands.add_parser("check", help="test the storage connection")
     check_parser.add_argument("--json", action="store_true")
     check_parser.set_defaults(run=check)
+    volume_parser = commands.add_parser(
+        "check-volume", help="print what sanitizing removes from volume files, and their parts")
+    volume_parser.add_argument("files", nargs="+", metavar="FILE.html")
+    volume_parser.set_defaults(run=check_volume)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -31,6 +31,11 @@ class Settings:
     max_volume_bytes: int = 2 * 1024 * 1024
 
     @property
+    def max_volume_size(self) -> str:
+        """The largest volume, as people read it ("2 MB")."""
+        return f"{self.max_volume_bytes // 1_048_576} MB"
+
+    @property
     def backend(self) -> str:
         return "gist" if self.github_token else "local"
 

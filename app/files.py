@@ -1,5 +1,6 @@
-"""Replacing a file whole, so that readers (other processes, a web server) see the old file or
-the new one and never a part of either."""
+"""Files other processes read too: replacing one whole, so that readers (other processes, a web
+server) see the old file or the new one and never a part of either, and telling its versions
+apart without reading it."""
 
 from __future__ import annotations
 
@@ -34,3 +35,12 @@ def replace_file(path: Path, data: bytes, *, durable: bool = False,
             os.fsync(folder)
         finally:
             os.close(folder)
+
+
+def stat_key(path: Path) -> tuple | None:
+    """What tells a file's versions apart without reading it (None: no such file)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size

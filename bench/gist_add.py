@@ -21,8 +21,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 from fake_gist import FakeGitHub  # noqa: E402
 from run import sample_volume  # noqa: E402
 
-from app import create_app  # noqa: E402
-from app.volumes import FILENAME  # noqa: E402
+from study_guide import create_app  # noqa: E402
+from study_guide.services import services  # noqa: E402
+from study_guide.storage.document import FILENAME  # noqa: E402
 
 TOKEN = "bench-gist-token-00000000000000000000"
 OWNER_TOKEN = "bench-owner-token-1"
@@ -54,7 +55,7 @@ def add_latencies(html: str) -> tuple[list[float], list[float]]:
             client = app.test_client()
             headers = {"Authorization": f"Bearer {OWNER_TOKEN}"}
             times, store_times = [], []
-            store = app.extensions["catalogue"].store
+            store = services(app).catalogue.store
             store.modify = timed(store.modify, store_times)
             for number in range(10, 10 + ADDS):
                 body = {"number": str(number), "title": f"Bench {number}", "html": html}

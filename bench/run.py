@@ -14,15 +14,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app
-from app.sanitize import clean
-from app.volumes import BUILTIN_DIR, parse_builtin
+from study_guide import create_app
+from study_guide.content.builtin import builtin_files, parse_builtin
+from study_guide.content.sanitize import clean
+from study_guide.services import services
 
 
 def sample_volume(target_bytes: int = 100 * 1024) -> str:
     """About 100 KB of design-system HTML: built-in volumes when present, else generated."""
     parts = [parse_builtin(p.read_text(encoding="utf-8"), p.name)["html"]
-             for p in sorted(BUILTIN_DIR.glob("*.html"))]
+             for p in builtin_files()]
     text = "".join(parts) or ""
     section = ('<div class="sl">01 — Section</div><p class="lead">Text with <code>code</code> '
                'and <strong>emphasis</strong>.</p><div class="g2"><div class="card">card</div>'
@@ -52,7 +53,7 @@ def page_sizes() -> dict[str, int]:
         client = app.test_client()
         client.get("/")
         client.get("/download")
-        app.extensions["page_cache"].settle()  # the bytes served once compressed densely
+        services(app).pages.settle()  # the bytes served once compressed densely
         guide = client.get("/")
         guide_br = client.get("/", headers={"Accept-Encoding": "br"})
         guide_gzip = client.get("/", headers={"Accept-Encoding": "gzip"})

@@ -22,10 +22,12 @@ import brotli
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app
-from app.export import standalone_html
-from app.search import build_index, index_json
-from app.volumes import load_builtins, safe_volume
+from study_guide import create_app
+from study_guide.content.builtin import load_builtins
+from study_guide.content.search import build_index, index_json
+from study_guide.content.volume import safe_volume
+from study_guide.publish.page import GuidePage
+from study_guide.services import services
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -187,7 +189,8 @@ def main() -> int:
 
     app = create_app({"STUDY_GUIDE_DATA_DIR": tempfile.mkdtemp(), "OWNER_TOKEN": "b" * 32})
     with app.test_request_context("/"):
-        html = standalone_html(volumes, date.today())
+        html = GuidePage.for_standalone(volumes, assets=services(app).assets,
+                                        saved_on=date.today()).render()
     print(f"export: {len(html.encode()) / 1_048_576:.1f} MB")
 
     result = measure_in_chromium(html)

@@ -217,10 +217,11 @@ def app_env(data_dir: Path, **extra: str) -> dict[str, str]:
 def add_generated(data_dir: Path, count: int) -> str:
     """Add `count` generated volumes to the local store, sanitized as an owner's add would be
     (one write), and return the stored document's text."""
-    from app import create_app
-    from app.volumes import FILENAME, add_record, new_record
+    from study_guide import create_app
+    from study_guide.services import services
+    from study_guide.storage.document import FILENAME, add_record, new_record
 
-    catalogue = create_app(app_env(data_dir)).extensions["catalogue"]
+    catalogue = services(create_app(app_env(data_dir))).catalogue
     records = []
     for index in range(count):
         number, title, html, _ = catalogue.prepare({
@@ -396,8 +397,8 @@ def floor_app(folder: Path) -> object:
 
 def run_floor(port: int, folder: Path) -> int:
     """`study-guide serve` itself, with the floor app in place of the guide."""
-    import app as package
-    from app.cli import main
+    import study_guide as package
+    from study_guide.cli import main
 
     package.create_app = lambda env=None: floor_app(folder)
     return main(["serve", "--host", "127.0.0.1", "--port", str(port)])
@@ -411,7 +412,7 @@ def start_floor(folder: Path) -> tuple[Server, float]:
 # --- the static limit: nginx ---------------------------------------------------------------------
 
 def start_nginx(site: Path, work: Path) -> tuple[Server, float]:
-    from app.headers import SECURITY_HEADERS
+    from study_guide.http_policy import IMMUTABLE, REVALIDATE, SECURITY_HEADERS
 
     work.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -439,10 +440,10 @@ http {{
     listen 127.0.0.1:{port};
     root {site};
     location / {{
-{security}    add_header Cache-Control "no-cache" always;
+{security}    add_header Cache-Control "{REVALIDATE}" always;
     }}
     location /assets/ {{
-{security}    add_header Cache-Control "public, max-age=31536000, immutable" always;
+{security}    add_header Cache-Control "{IMMUTABLE}" always;
     }}
   }}
 }}
@@ -506,7 +507,7 @@ def cpu_per_request(data_dir: Path, floor_dir: Path) -> tuple[float, float]:
     (it counts this thread's CPU time, not the time it waited)."""
     from werkzeug.test import EnvironBuilder
 
-    from app import create_app
+    from study_guide import create_app
 
     environ = EnvironBuilder(path="/", headers=BROWSER).get_environ()
 
@@ -652,7 +653,7 @@ def paced_views(url: str, count: int, per_second: float) -> float:
 def fake_github(document: str) -> Iterator[object]:
     from fake_gist import FakeGitHub
 
-    from app.volumes import FILENAME
+    from study_guide.storage.document import FILENAME
 
     fake = FakeGitHub(GITHUB_TOKEN).start()
     fake.create_gist(GIST_ID, {FILENAME: document})
@@ -687,7 +688,7 @@ class Results:
 
 def measure(work: Path, added: int, browser: object | None, tools: bool,
             note: Callable[[str], None]) -> Results:
-    from app.render import FAST, compress
+    from study_guide.publish.compression import FAST, compress
 
     results = Results()
     data = work / "data"

@@ -31,7 +31,7 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_app(data_dir: Path) -> Callable:
     """`make_app(**env)`: an app on a fresh data folder, local storage unless env says not."""
-    from app import create_app
+    from study_guide import create_app
 
     def build(**env: str):
         settings = {"STUDY_GUIDE_DATA_DIR": str(data_dir), "OWNER_TOKEN": OWNER_TOKEN} | env
@@ -189,8 +189,8 @@ def gist_env(fake_github, data_dir: Path) -> dict[str, str]:
 @pytest.fixture
 def gist_store(gist_env: dict[str, str]) -> Callable:
     """`gist_store(client=None, **env)`: a GistStore on the fake, env overriding gist_env."""
-    from app.config import load_settings
-    from app.storage.gist import GistStore
+    from study_guide.config import load_settings
+    from study_guide.storage.gist import GistStore
 
     def build(client=None, **env: str) -> GistStore:
         return GistStore(load_settings(gist_env | env), client=client)

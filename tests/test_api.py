@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from app.volumes import FILENAME
+from study_guide.storage.document import FILENAME
 
 VOLUME = {"number": "10", "title": "Diffusion Models",
           "html": '<div class="sl">01 — Noise</div><p onclick="x()">Forward process.</p>'

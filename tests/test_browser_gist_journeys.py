@@ -11,8 +11,9 @@ import pytest
 import requests
 from conftest import FAKE_GIST_ID, FAKE_GITHUB_TOKEN, OWNER_TOKEN, fill_volume_form, sign_in
 
-from app.config import mask
-from app.volumes import FILENAME, load_builtins
+from study_guide.config import mask
+from study_guide.content.builtin import load_builtins
+from study_guide.storage.document import FILENAME
 
 pytestmark = pytest.mark.browser
 BEARER = {"Authorization": f"Bearer {OWNER_TOKEN}"}

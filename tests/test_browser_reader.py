@@ -12,7 +12,7 @@ import pytest
 import requests
 from conftest import OWNER_TOKEN
 
-from app.search import tokens
+from study_guide.content.search import tokens
 
 pytestmark = pytest.mark.browser
 

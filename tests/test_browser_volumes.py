@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.volumes import load_builtins
+from study_guide.content.builtin import load_builtins
 
 pytestmark = pytest.mark.browser
 VOLUMES = load_builtins()
@@ -53,7 +53,7 @@ SVG_TEXT_PROBLEMS = """
 
 @pytest.fixture(scope="module")
 def export_file(tmp_path_factory) -> Path:
-    from app import create_app
+    from study_guide import create_app
 
     folder = tmp_path_factory.mktemp("export")
     app = create_app({"STUDY_GUIDE_DATA_DIR": str(folder / "data"),

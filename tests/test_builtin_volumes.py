@@ -1,4 +1,4 @@
-"""Every built-in volume has the structure a volume promises (design-system.md) and loads
+"""Every built-in volume has the structure a volume promises (docs/design-system.md) and loads
 nothing from the network."""
 
 import re
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from app.volumes import BUILTIN_DIR, parse_builtin, structure
+from study_guide.content.builtin import builtin_files, parse_builtin, structure
 
-FILES = sorted(BUILTIN_DIR.glob("*.html"))
+FILES = builtin_files()
 
 
 def record(path: Path) -> dict:

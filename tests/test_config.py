@@ -1,6 +1,6 @@
 import pytest
 
-from app.config import ConfigError, load_settings, mask
+from study_guide.config import ConfigError, load_settings, mask
 
 
 def test_half_configured_gist_is_a_start_up_error(tmp_path):

@@ -4,7 +4,7 @@ from html import unescape
 
 from conftest import OWNER_TOKEN
 
-from app.volumes import load_builtins
+from study_guide.content.builtin import load_builtins
 
 
 def test_download_is_an_attachment_with_a_dated_name(client):

@@ -14,19 +14,20 @@ import pytest
 import requests
 from conftest import FAKE_GIST_ID, FAKE_GITHUB_TOKEN, OWNER_TOKEN
 
-from app.catalogue import Catalogue
-from app.errors import AppError
-from app.github import GistClient
-from app.storage import DocumentTooLarge, StoredDocumentUnreadable
-from app.storage.gist import CACHE_FILE, MAX_DOCUMENT_BYTES
-from app.volumes import (
+from study_guide.content.builtin import load_builtins
+from study_guide.content.catalogue import Catalogue
+from study_guide.errors import AppError
+from study_guide.storage import DocumentTooLarge, StoredDocumentUnreadable
+from study_guide.storage.document import (
     FILENAME,
     add_record,
     dump_document,
-    load_builtins,
     new_record,
     remove_record,
 )
+from study_guide.storage.gist import MAX_DOCUMENT_BYTES
+from study_guide.storage.gist_cache import CACHE_FILE
+from study_guide.storage.github import GistClient
 
 GIST = f"/gists/{FAKE_GIST_ID}"
 NOTICE = "GitHub unreachable — showing the copy from "
@@ -275,7 +276,7 @@ def test_a_gist_edited_into_invalid_json_is_reported_and_never_overwritten(gist_
     assert fake_github.count("PATCH") == 0
     assert fake_github.content(FAKE_GIST_ID, FILENAME) == '{"volumes": [oops'
     with pytest.raises(StoredDocumentUnreadable):
-        gist_store(STUDY_GUIDE_DATA_DIR=str(store.cache_path.parent / "fresh")).load()
+        gist_store(STUDY_GUIDE_DATA_DIR=str(store.data_dir / "fresh")).load()
 
 
 # --- writes lose nothing ----------------------------------------------------------------------

@@ -11,7 +11,8 @@ import requests
 from conftest import FAKE_GIST_ID, FAKE_GITHUB_TOKEN, free_port
 from fake_gist import TRUNCATE_AT, FakeGitHub
 
-from app.github import (
+from study_guide.storage.document import FILENAME
+from study_guide.storage.github import (
     BadToken,
     GistClient,
     GistNotFound,
@@ -20,7 +21,6 @@ from app.github import (
     GitHubUnavailable,
     RateLimited,
 )
-from app.volumes import FILENAME
 
 GIST = f"/gists/{FAKE_GIST_ID}"
 

@@ -3,7 +3,7 @@ import re
 
 import brotli
 
-from app.volumes import load_builtins
+from study_guide.content.builtin import load_builtins
 
 
 def test_guide_shows_every_volume_in_its_wrapper(client, owner_headers):
@@ -83,12 +83,12 @@ def test_guide_is_served_precompressed(client):
 
 def test_page_views_never_sanitize(client, monkeypatch):
     client.get("/")
-    import app.sanitize
+    import study_guide.content.sanitize
 
     def fail(*args, **kwargs):
         raise AssertionError("sanitized during a page view")
 
-    monkeypatch.setattr(app.sanitize, "clean", fail)
+    monkeypatch.setattr(study_guide.content.sanitize, "clean", fail)
     assert client.get("/").status_code == 200
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from app.storage import StoredDocumentUnreadable
-from app.storage.local import LocalStore
-from app.volumes import FILENAME, add_record
+from study_guide.storage import StoredDocumentUnreadable
+from study_guide.storage.document import FILENAME, add_record
+from study_guide.storage.local import LocalStore
 
 
 def add_many(data_dir: str, prefix: str, count: int) -> None:

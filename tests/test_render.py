@@ -1,5 +1,5 @@
-"""PageCache (app/render.py): one render per key, a fast first compression, then dense bytes
-swapped in by a background thread, in every worker process."""
+"""PageCache (study_guide.web.page_cache): one render per key, a fast first compression, then
+dense bytes swapped in by a background thread, in every worker process."""
 
 import gzip
 import os
@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import brotli
 import pytest
 
-from app import render
-from app.render import PageCache, RenderedPage
+from study_guide.web import page_cache as render
+from study_guide.web.page_cache import PageCache, RenderedPage
 
 # Varied enough that the dense settings beat the fast ones.
 HTML = "".join(f"<p id='p{i}'>paragraph {i * 7919 % 1013} of the guide, {i % 17} words</p>"

@@ -1,4 +1,4 @@
-from app.sanitize import clean, clean_cached
+from study_guide.content.sanitize import clean, clean_cached
 
 SVG = ('<svg viewBox="0 0 200 100" preserveAspectRatio="xMidYMid meet"><defs>'
        '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" '

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.sanitize import URL_SCHEMES, clean
+from study_guide.content.sanitize import URL_SCHEMES, clean
 
 TAGS = ["div", "p", "span", "a", "b", "table", "tr", "td", "svg", "g", "text", "path",
         "script", "style", "img", "iframe", "math", "noscript", "template", "textarea",

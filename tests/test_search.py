@@ -1,4 +1,5 @@
-"""The search index (app/search.py), its route, and how the page and the export carry it."""
+"""The search index (study_guide.content.search), its route, and how the page and the export
+carry it."""
 
 import base64
 import hashlib
@@ -9,8 +10,10 @@ from html import unescape
 
 import brotli
 
-from app.search import build_index, index_json, labelled_sections, tokens
-from app.volumes import safe_volume
+from study_guide.content import search
+from study_guide.content.search import build_index, index_json, labelled_sections, tokens
+from study_guide.content.volume import safe_volume
+from study_guide.services import services
 
 FRAGMENT = ('<p class="lead">Before any label: an introduction.</p>'
             '<div class="sl">01 — The Transformer</div><p>Attention is all you need; '
@@ -127,21 +130,17 @@ def test_the_index_is_built_once_per_change_not_per_request(client, monkeypatch)
     html = client.get("/").get_data(as_text=True)
     url = unescape(re.search(r'data-index-url="([^"]+)"', html).group(1))
     client.get(url)
-    import app.search
-
     def fail(*args, **kwargs):
         raise AssertionError("the index was rebuilt for a request")
 
-    monkeypatch.setattr(app.search, "build_index", fail)
+    monkeypatch.setattr(search, "build_index", fail)
     assert client.get("/").status_code == 200 and client.get(url).status_code == 200
 
 
 def test_the_page_names_its_index_without_building_it(client, monkeypatch, owner_headers):
-    import app.search
-
     built = []
-    real = app.search.build_index
-    monkeypatch.setattr(app.search, "build_index", lambda v: built.append(1) or real(v))
+    real = search.build_index
+    monkeypatch.setattr(search, "build_index", lambda v: built.append(1) or real(v))
     client.post("/api/volumes", headers=owner_headers,
                 json={"number": "10", "title": "Diffusion", "html": FRAGMENT})
     html = client.get("/").get_data(as_text=True)
@@ -151,11 +150,11 @@ def test_the_page_names_its_index_without_building_it(client, monkeypatch, owner
     assert built == [1]
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     # The name follows the content: the same volumes, the same name; any edit, a new one.
-    volumes = client.application.extensions["catalogue"].snapshot()[0]
-    assert app.search.index_version(volumes) == app.search.index_version(list(volumes))
+    volumes = services(client.application).catalogue.snapshot()[0]
+    assert search.index_version(volumes) == search.index_version(list(volumes))
     edited = [replace(v, html=v.html + "<p>more</p>") if v.number == "10" else v
               for v in volumes]
-    assert app.search.index_version(edited) != app.search.index_version(volumes)
+    assert search.index_version(edited) != search.index_version(volumes)
 
 
 def test_sidebar_lists_every_volume_and_section(client, owner_headers):

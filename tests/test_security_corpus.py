@@ -8,7 +8,7 @@ import pytest
 from attack_corpus import corpus
 from conftest import open_whole_guide
 
-from app.sanitize import URL_SCHEMES, clean
+from study_guide.content.sanitize import URL_SCHEMES, clean
 
 CORPUS = corpus()
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "cite", "srcset",

@@ -1,4 +1,5 @@
-"""`study-guide export --site DIR`: the guide as a folder a static host serves (app/site.py)."""
+"""`study-guide export --site DIR`: the guide as a folder a static host serves
+(study_guide.publish.site)."""
 
 import functools
 import gzip
@@ -16,8 +17,8 @@ import brotli
 import pytest
 from conftest import OWNER_TOKEN, ROOT
 
-from app import create_app
-from app.site import write_site
+from study_guide import create_app
+from study_guide.publish.site import write_site
 
 BEARER = {"Authorization": f"Bearer {OWNER_TOKEN}"}
 ADDED = {"number": "12", "title": "Diffusion Models",

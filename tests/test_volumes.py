@@ -4,23 +4,20 @@ from pathlib import Path
 
 import pytest
 
-from app.sanitize import clean
-from app.volumes import (
-    BUILTIN_DIR,
-    DocumentError,
-    VolumeError,
-    anchor_sections,
-    derived_id,
+from study_guide.content.builtin import (
+    builtin_files,
+    builtin_folder,
     load_builtins,
-    merge_documents,
     parse_builtin,
-    parse_document,
-    roman,
     structure,
-    validate_fields,
 )
+from study_guide.content.fields import validate_fields
+from study_guide.content.sanitize import clean
+from study_guide.content.volume import VolumeError, anchor_sections, roman
+from study_guide.storage.document import DocumentError, derived_id, parse_document
+from study_guide.storage.merge import merge_documents
 
-BUILTIN_FILES = sorted(BUILTIN_DIR.glob("*.html"))
+BUILTIN_FILES = builtin_files()
 
 
 class Events(HTMLParser):
@@ -74,7 +71,7 @@ def test_builtin_comes_through_the_sanitizer_unchanged(path: Path):
 
 
 def test_volume_one_is_complete():
-    path = BUILTIN_DIR / "01-neural-network-foundations.html"
+    path = builtin_folder() / "01-neural-network-foundations.html"
     record = parse_builtin(path.read_text(encoding="utf-8"), path.name)
     assert record["title"] == "Neural Network Foundations"
     counts = structure(record["html"])

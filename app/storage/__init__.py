@@ -5,31 +5,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 
-from app.config import Settings
-from app.errors import AppError
-from app.volumes import TIME_FORMAT
+from study_guide.config import Settings
+from study_guide.errors import AppError
 
 Change = Callable[[dict], dict]
-
-
-def stat_key(path: Path) -> tuple | None:
-    """What tells a file's versions apart without reading it (None: no such file)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_ino, stat.st_mtime_ns, stat.st_size
-
-
-def readable_time(iso: str | None) -> str:
-    """`2026-11-22T10:00:00Z` as `2026-11-22 10:00 UTC`; anything else unchanged."""
-    try:
-        return datetime.strptime(iso or "", TIME_FORMAT).strftime("%Y-%m-%d %H:%M UTC")
-    except ValueError:
-        return iso or ""
 
 
 class StorageError(AppError):
@@ -117,9 +97,9 @@ class Store(ABC):
 
 def make_store(settings: Settings) -> Store:
     if settings.backend == "gist":
-        from app.storage.gist import GistStore
+        from study_guide.storage.gist import GistStore
 
         return GistStore(settings)
-    from app.storage.local import LocalStore
+    from study_guide.storage.local import LocalStore
 
     return LocalStore(settings.data_dir)

@@ -10,16 +10,9 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from app.files import replace_file
-from app.storage import (
-    Change,
-    ConnectionReport,
-    Snapshot,
-    Store,
-    StoredDocumentUnreadable,
-    stat_key,
-)
-from app.volumes import (
+from study_guide.files import replace_file, stat_key
+from study_guide.storage import Change, ConnectionReport, Snapshot, Store, StoredDocumentUnreadable
+from study_guide.storage.document import (
     FILENAME,
     DocumentError,
     dump_document,
@@ -27,6 +20,7 @@ from app.volumes import (
     parse_document,
     utc_now,
 )
+from study_guide.storage.fork import renew_in_every_child
 
 # Longer than any file system's timestamp tick.
 RACY_NANOSECONDS = 100_000_000
@@ -38,12 +32,15 @@ class LocalStore(Store):
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / FILENAME
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock: FileLock | None = None
-        self._lock_pid = 0
         self._cache_key: tuple | None = None
         self._cached: Snapshot | None = None
         self._cache_guard = threading.Lock()
         self._racy = False
+        renew_in_every_child(self)
+
+    def renew(self) -> None:
+        # A file lock, so several server processes writing at once never lose a volume.
+        self._file_lock = FileLock(str(self.path) + ".lock", timeout=30)
 
     def _read(self) -> tuple[dict, str]:
         if not self.path.exists():
@@ -73,16 +70,8 @@ class LocalStore(Store):
             self._racy = key is not None and time.time_ns() - key[1] < RACY_NANOSECONDS
         return snapshot
 
-    def _file_lock(self) -> FileLock:
-        """A file lock, so several server processes writing at once never lose a volume.
-        Made per process: a lock object must not cross a fork (gunicorn preloads the app)."""
-        if self._lock is None or self._lock_pid != os.getpid():
-            self._lock = FileLock(str(self.path) + ".lock", timeout=30)
-            self._lock_pid = os.getpid()
-        return self._lock
-
     def modify(self, change: Change) -> dict:
-        with self._file_lock():
+        with self._file_lock:
             document, _ = self._read()
             updated = change(document)
             self._write(dump_document(updated))

@@ -29,7 +29,7 @@
   function errorText(result) {
     if (result.data && result.data.error) return result.data.error.message;
     if (result.status === 0) return "The server could not be reached: check your connection and try again.";
-    if (result.status === 413) return "The request is too large: a volume can be at most 2 MB of HTML.";
+    if (result.status === 413) return "The request is too large: a volume can be at most " + form.dataset.maxSize + " of HTML.";
     return "The server answered " + result.status + ": try again.";
   }
 

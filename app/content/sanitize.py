@@ -11,6 +11,7 @@ import hashlib
 import re
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import nh3
@@ -107,6 +108,7 @@ URL_SCHEMES = ("http://", "https://", "mailto:")
 
 
 MAX_DEPTH = 400
+MAX_SETTLE_PASSES = 4
 TAG_EDGE = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*?(/?)>")
 # Elements that never nest inside themselves in practice, or that the parser closes implicitly.
 FLAT_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
@@ -256,7 +258,20 @@ def clean(html: str, id_prefix: str = "") -> tuple[str, Report]:
             return CSS_URL.sub(lambda m: _local_url(m.group(1), rename), value)
         return value
 
-    safe = nh3.clean(
+    safe = _settled(_allowlisted(html, attribute_filter))
+    after = _count(safe)
+    report = Report(
+        removed_tags=_shrinkage(before.tags, after.tags),
+        removed_attributes=_shrinkage(before.attributes, after.attributes),
+        removed_classes=_shrinkage(before.classes, after.classes),
+        removed_styles=dict(removed_styles),
+    )
+    return safe, report
+
+
+def _allowlisted(html: str, attribute_filter: Callable[[str, str, str], str | None] | None
+                 ) -> str:
+    return nh3.clean(
         html,
         tags=HTML_TAGS | SVG_TAGS,
         clean_content_tags=DROP_WITH_CONTENT - (HTML_TAGS | SVG_TAGS),
@@ -268,14 +283,19 @@ def clean(html: str, id_prefix: str = "") -> tuple[str, Report]:
         link_rel=None,
         strip_comments=True,
     )
-    after = _count(safe)
-    report = Report(
-        removed_tags=_shrinkage(before.tags, after.tags),
-        removed_attributes=_shrinkage(before.attributes, after.attributes),
-        removed_classes=_shrinkage(before.classes, after.classes),
-        removed_styles=dict(removed_styles),
-    )
-    return safe, report
+
+
+def _settled(safe: str) -> str:
+    """The output as a browser's parser will rebuild it. Serialising a parsed tree can write
+    markup that parses into another tree (`<li><li>` from a list item moved out of a table);
+    parsing again until nothing moves makes what is stored what readers get, and cleaning
+    clean output a no-op. The values were filtered already; the allowlists apply again."""
+    for _ in range(MAX_SETTLE_PASSES):
+        again = _allowlisted(safe, None)
+        if again == safe:
+            return safe
+        safe = again
+    return safe
 
 
 def _shrinkage(before: Counter[str], after: Counter[str]) -> dict[str, int]:

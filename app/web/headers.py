@@ -5,18 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'")
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-}
+from study_guide.http_policy import SECURITY_HEADERS
+
 # Owner pages and API answers may carry what only the owner should see: never kept by caches.
 PRIVATE_PREFIXES = ("/api/", "/manage", "/login")
 

@@ -12,22 +12,12 @@ densely and swaps the bytes in. The decoded bytes are the same, and so is the ET
 from __future__ import annotations
 
 import contextlib
-import gzip
 import hashlib
 import os
 import threading
 from collections.abc import Callable
 
-import brotli
-from flask import Response, request
-from werkzeug.utils import get_content_type
-
-# (brotli quality, gzip level)
-FAST = (5, 6)  # tens of milliseconds per megabyte: the first answer after a change
-# About a second per megabyte. Quality 11 is 2% smaller and three times slower, and every
-# worker process compresses each new page for itself.
-DENSE = (10, 9)
-DENSEST = (11, 9)  # files compressed once, ahead of time (the site export)
+from study_guide.publish.compression import DENSE, FAST, compress, negotiate
 
 
 class RenderedPage:
@@ -61,23 +51,6 @@ class RenderedPage:
     def encoded(self, accept_encoding: str) -> tuple[bytes, str | None]:
         gz, br, _ = self._encoded
         return negotiate(accept_encoding, self.body, gzip=gz, br=br)
-
-
-def compress(body: bytes, levels: tuple[int, int]) -> tuple[bytes, bytes]:
-    """`body` in gzip and in brotli, at `levels` (FAST, DENSE or DENSEST)."""
-    quality, level = levels
-    return gzip.compress(body, compresslevel=level, mtime=0), brotli.compress(body, quality=quality)
-
-
-def negotiate(accept_encoding: str, body: bytes, *, gzip: bytes | None,
-              br: bytes | None) -> tuple[bytes, str | None]:
-    """The smallest encoding the client accepts, and its Content-Encoding."""
-    accepted = {part.split(";")[0].strip().lower() for part in accept_encoding.split(",")}
-    if br is not None and "br" in accepted:
-        return br, "br"
-    if gzip is not None and "gzip" in accepted:
-        return gzip, "gzip"
-    return body, None
 
 
 def _lowest_priority() -> None:
@@ -146,25 +119,3 @@ def _densify(page: RenderedPage) -> None:
     page.densify()
 
 
-def precompressed_answer(etag: str, encode: Callable[[str], tuple[bytes, str | None]],
-                         environ: dict, mimetype: str, cache_control: str,
-                         **headers: str) -> tuple[int, list[tuple[str, str]], bytes]:
-    """Status, headers and body for bytes kept compressed: the encoding the client takes, or
-    304 when it has them. `encode(accept_encoding)` picks the bytes (see `negotiate`). Plain
-    WSGI values, so the guide's fast path and Flask views answer alike."""
-    common = [("ETag", etag), ("Vary", "Accept-Encoding"), ("Cache-Control", cache_control)]
-    if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
-        return 304, common, b""
-    body, encoding = encode(environ.get("HTTP_ACCEPT_ENCODING", ""))
-    common.append(("Content-Type", get_content_type(mimetype, "utf-8")))
-    if encoding:
-        common.append(("Content-Encoding", encoding))
-    return 200, common + list(headers.items()), body
-
-
-def precompressed_response(etag: str, encode: Callable[[str], tuple[bytes, str | None]],
-                           mimetype: str, cache_control: str, **headers: str) -> Response:
-    """`precompressed_answer` as a Flask response."""
-    status, answer_headers, body = precompressed_answer(etag, encode, request.environ,
-                                                        mimetype, cache_control, **headers)
-    return Response(body or None, status=status, headers=answer_headers)

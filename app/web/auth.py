@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
-    current_app,
     redirect,
     render_template,
     request,
@@ -23,7 +22,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
-from app.errors import AppError
+from study_guide.errors import AppError
+from study_guide.services import services
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -41,7 +41,7 @@ class SessionInterface(SecureCookieSessionInterface):
 
 def token_matches(candidate: str) -> bool:
     """Constant-time comparison with the owner token."""
-    expected = current_app.config["STUDY_GUIDE"].owner_token
+    expected = services().settings.owner_token
     return hmac.compare_digest(candidate.encode("utf-8", "replace"), expected.encode("utf-8"))
 
 

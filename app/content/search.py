@@ -33,7 +33,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-from app.volumes import Volume
+from study_guide.content.volume import Volume
 
 INDEX_VERSION = 1
 SUPSUB = ("\u00b2\u00b3\u00b9\u02b0-\u02b8\u1d2c-\u1d6a\u1d9b-\u1dbf\u2070-\u209c"

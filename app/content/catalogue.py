@@ -9,19 +9,17 @@ from __future__ import annotations
 import logging
 from html.parser import HTMLParser
 
-from app.errors import AppError
-from app.sanitize import MarkupTooDeep, Report, clean
-from app.storage import Snapshot, Store
-from app.volumes import (
-    Volume,
-    VolumeError,
+from study_guide.content.fields import validate_fields
+from study_guide.content.sanitize import MarkupTooDeep, Report, clean
+from study_guide.content.volume import Volume, VolumeError, stored_volumes
+from study_guide.errors import AppError
+from study_guide.storage import Snapshot, Store
+from study_guide.storage.document import (
     add_record,
     empty_document,
     find_record,
     new_record,
     remove_record,
-    stored_volumes,
-    validate_fields,
 )
 
 log = logging.getLogger("study_guide")

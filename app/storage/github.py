@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from app.config import mask
-from app.errors import AppError
+from study_guide.config import mask
+from study_guide.errors import AppError
 
 API_VERSION = "2022-11-28"
 USER_AGENT = "study-guide (+https://github.com/; gist storage)"

@@ -1,19 +1,20 @@
-"""The JSON API (design.md, "HTTP contract")."""
+"""The JSON API under `/api/` (docs/http.md)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
-from app.auth import owner_required
-from app.catalogue import Catalogue
-from app.errors import AppError
-from app.volumes import numeral_of
+from study_guide.content.catalogue import Catalogue
+from study_guide.content.volume import numeral_of
+from study_guide.errors import AppError
+from study_guide.services import services
+from study_guide.web.auth import owner_required
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def catalogue() -> Catalogue:
-    return current_app.extensions["catalogue"]
+    return services().catalogue
 
 
 def added_volume(record: dict) -> dict:

@@ -3,7 +3,7 @@ host or CDN serves, for when readers outgrow one server.
 
     index.html                      the guide; every URL in it is relative, so the folder also
                                     works under a sub-path (https://example.org/guide/)
-    assets/…                        the content-hashed files of app/assets.py, the search index
+    assets/…                        the content-hashed files of the asset store, the search index
                                     and the volumes' bodies (which the page fetches as the
                                     reader nears them), named the same way:
                                     each can be cached for a year
@@ -28,19 +28,19 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from flask import Flask, render_template, url_for
+from flask import Flask
 
-from app.assets import COMPRESSIBLE, AssetStore
-from app.export import SCRIPTS, standalone_html
-from app.files import replace_file
-from app.headers import SECURITY_HEADERS
-from app.render import DENSEST, compress
-from app.search import index_json, labelled_sections
-from app.volumes import Volume
+from study_guide.content.search import index_json
+from study_guide.content.volume import Volume
+from study_guide.files import replace_file
+from study_guide.http_policy import IMMUTABLE, REVALIDATE, SECURITY_HEADERS
+from study_guide.publish.asset_store import COMPRESSIBLE
+from study_guide.publish.compression import DENSEST, compress
+from study_guide.publish.page import GuidePage
+from study_guide.services import services
 
 STANDALONE = "study-guide.html"
 PAGE = "index.html"
-IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 @dataclass(frozen=True)
@@ -54,17 +54,14 @@ class SiteReport:
 
 def write_site(app: Flask, folder: Path, saved_on: date) -> SiteReport:
     """Write the site for the app's current volumes into `folder` (created if missing)."""
-    store: AssetStore = app.extensions["assets"]
+    store = services(app).assets
     with app.test_request_context("/"):
-        volumes, snapshot = app.extensions["catalogue"].snapshot()
+        volumes, snapshot = services(app).catalogue.snapshot()
         search_index = index_json(volumes).encode("utf-8")
         index_name = f"assets/search-index.{hashlib.sha256(search_index).hexdigest()[:12]}.json"
-        page = render_template(
-            "guide/index.html", volumes=volumes, notice="", standalone=False, static_site=True,
-            reader_scripts=SCRIPTS, sections_of=labelled_sections, search_index_url=index_name,
-            home_href="./", asset_url=lambda name: "assets/" + store.get(name).hashed_name,
-            url_for=_site_url_for, lazy_volumes=True, body_url=_body_path)
-        standalone = standalone_html(volumes, saved_on)
+        page = GuidePage.for_site(volumes, assets=store, search_index_url=index_name,
+                                  body_url=_body_path, download_href=STANDALONE).render()
+        standalone = GuidePage.for_standalone(volumes, assets=store, saved_on=saved_on).render()
     assets = store.all()
     sources = {f"assets/{a.hashed_name}": a.body for a in assets}
     sources |= {_body_path(volume): volume.html.encode("utf-8", "surrogatepass")
@@ -95,14 +92,6 @@ def _body_path(volume: Volume) -> str:
     return f"assets/volumes/{volume.digest}.html"
 
 
-def _site_url_for(endpoint: str, **values: object) -> str:
-    """Links the page makes to the server's pages: the download is the standalone file beside
-    the page; any other stays as the server has it."""
-    if endpoint == "guide.download":
-        return STANDALONE
-    return url_for(endpoint, **values)
-
-
 def _compressible(name: str) -> bool:
     return Path(name).suffix in COMPRESSIBLE | {".html"}
 
@@ -112,7 +101,7 @@ def _headers() -> str:
     its host: the app's own headers. Cache-Control is given per path, not under `/*`, because
     these hosts join the values of every rule that matches."""
     security = "".join(f"  {name}: {value}\n" for name, value in SECURITY_HEADERS.items())
-    pages = "".join(f"/{path}\n  Cache-Control: no-cache\n" for path in ("", PAGE, STANDALONE))
+    pages = "".join(f"/{path}\n  Cache-Control: {REVALIDATE}\n" for path in ("", PAGE, STANDALONE))
     return f"/*\n{security}{pages}/assets/*\n  Cache-Control: {IMMUTABLE}\n"
 
 

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources import files
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
-from app.auth import is_owner
-from app.catalogue import Catalogue
-from app.errors import AppError
-from app.storage import readable_time
+from study_guide.errors import AppError
+from study_guide.services import services
+from study_guide.storage.document import readable_time
+from study_guide.web.auth import is_owner
 
 bp = Blueprint("manage", __name__)
-PROMPT = (Path(__file__).resolve().parent.parent / "templates" / "manage" / "prompt.txt")
+PROMPT = files("study_guide") / "templates" / "manage" / "prompt.txt"
 
 
 @bp.get("/manage")
 def index() -> object:
     if not is_owner():
         return redirect(url_for("auth.login", next=request.path))
-    catalogue: Catalogue = current_app.extensions["catalogue"]
+    catalogue = services().catalogue
     try:
         volumes, snapshot = catalogue.snapshot()
         load_error, synced_at, notice = "", snapshot.synced_at, snapshot.notice
@@ -41,4 +41,5 @@ def index() -> object:
         readable_time=readable_time,
         next_number=max(numbers, default=0) + 1,
         prompt=PROMPT.read_text(encoding="utf-8"),
+        max_volume_size=services().settings.max_volume_size,
     )
