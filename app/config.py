@@ -11,6 +11,20 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 DEFAULT_API_URL = "https://api.github.com"
+# Every environment variable the app reads, in the order of README.md's settings table (the
+# docs tests check the table, .env.example and the code against this list).
+SETTINGS = (
+    "OWNER_TOKEN",
+    "SECRET_KEY",
+    "GITHUB_TOKEN",
+    "GIST_ID",
+    "GITHUB_API_URL",
+    "GIST_CACHE_SECONDS",
+    "STUDY_GUIDE_DATA_DIR",
+    "TRUST_PROXY",
+    "HOST",
+    "PORT",
+)
 
 
 class ConfigError(RuntimeError):

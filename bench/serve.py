@@ -173,7 +173,7 @@ def _code(rng: random.Random) -> str:
 
 
 def generated_volume(seed: int, size: int = ADDED_BYTES) -> str:
-    """About `size` bytes of the design system's markup (volumes/README.md): numbered sections
+    """About `size` bytes of the design system's markup (docs/content-format.md): numbered sections
     of text, cards, formulas, SVG diagrams, tables and code, then the closing three sections."""
     rng = random.Random(seed)
     parts: list[str] = []
