@@ -25,8 +25,9 @@ from study_guide.web.page_cache import PageCache
 def create_app(env: dict[str, str] | None = None) -> Flask:
     """Build the app. `env` replaces the process environment (tests pass their own)."""
     settings = load_settings(env)
-    # Templates and static files are found beside this module, in the checkout and installed.
-    app = Flask(__name__)
+    # Templates are found beside this module, in the checkout and installed. Static files are
+    # served by the asset store under hashed names only, so Flask's /static/ route is off.
+    app = Flask(__name__, static_folder=None)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         # JSON escaping can grow the HTML; the 2 MB limit itself is checked on the HTML.

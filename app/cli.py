@@ -6,12 +6,18 @@ import argparse
 import json
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 
 from study_guide.config import ConfigError
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from study_guide.publish.site import SiteReport
 
 
 def default_workers() -> int:
@@ -59,9 +65,7 @@ def export(args: argparse.Namespace) -> int:
     app = create_app()
     today = datetime.now(UTC).date()
     if args.site:
-        from study_guide.publish.site import write_site
-
-        site = write_site(app, Path(args.site), today)
+        site = export_site(app, Path(args.site), today)
         print(f"Wrote the site to {site.folder}: {site.files} files and their .gz and .br "
               f"({site.bytes:,} bytes), {site.volumes} volumes.")
         if site.notice:
@@ -75,6 +79,16 @@ def export(args: argparse.Namespace) -> int:
         path.write_text(html, encoding="utf-8")
         print(f"Wrote {path} ({len(html.encode('utf-8')):,} bytes, {len(volumes)} volumes).")
     return 0
+
+
+def export_site(app: Flask, folder: Path, saved_on: date) -> SiteReport:
+    """The app's current volumes as a static site in `folder`."""
+    from study_guide.publish.site import write_site
+    from study_guide.services import services
+
+    with app.test_request_context("/"):
+        volumes, snapshot = services(app).catalogue.snapshot()
+        return write_site(volumes, services(app).assets, folder, saved_on, snapshot.notice)
 
 
 def check(args: argparse.Namespace) -> int:

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from werkzeug.exceptions import default_exceptions
 
-from app import sanitize
-from app.config import SETTINGS
+from study_guide.config import SETTINGS
+from study_guide.content import sanitize
+from study_guide.storage import gist_check
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_DIR = ROOT / "app"
@@ -138,20 +139,11 @@ def test_docs_name_only_real_settings_and_constants(doc, name):
 # --- connection-test problems ---------------------------------------------------------------
 
 def problem_codes_emitted() -> set[str]:
-    """Codes passed to `ConnectionReport.problem` as literals, and those the gist failure
-    mapping (`_report_failure`) turns GitHub errors into."""
+    """Codes passed to `ConnectionReport.problem` as literals, and those the gist's failure
+    mapping turns GitHub errors into."""
     codes = set(re.findall(r"""\.problem\(\s*["']([a-z_]+)["']""", app_source()))
-    tree = ast.parse(read(APP_DIR / "storage" / "gist.py"))
-    mapping = next(node for node in ast.walk(tree)
-                   if isinstance(node, ast.FunctionDef) and node.name == "_report_failure")
-    for node in ast.walk(mapping):
-        if isinstance(node, ast.Tuple) and node.elts:
-            first = node.elts[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                codes.add(first.value)
-            elif isinstance(first, ast.IfExp):
-                codes.update(branch.value for branch in (first.body, first.orelse)
-                             if isinstance(branch, ast.Constant))
+    failures = [*gist_check.GITHUB_FAILURES.values(), gist_check.UNREACHABLE, gist_check.REFUSED]
+    codes.update(code for code, _ in failures)
     return codes
 
 
@@ -238,7 +230,7 @@ def test_no_undocumented_style_property_is_listed():
 def app_routes() -> list[tuple[str, str]]:
     import tempfile
 
-    from app import create_app
+    from study_guide import create_app
 
     with tempfile.TemporaryDirectory() as data_dir:
         flask_app = create_app({"STUDY_GUIDE_DATA_DIR": data_dir,
@@ -265,8 +257,8 @@ def error_codes_emitted() -> set[str]:
     source = app_source()
     codes = set(re.findall(r"""\bcode\s*=\s*["']([a-z_]+)["']""", source))
     codes |= set(re.findall(r"""error_response\(\s*\d{3},\s*["']([a-z_]+)["']""", source))
-    # HTTP errors become their name in snake case; app/__init__.py gives messages to these.
-    tree = ast.parse(read(APP_DIR / "__init__.py"))
+    # HTTP errors become their name in snake case; web/errors.py gives messages to these.
+    tree = ast.parse(read(APP_DIR / "web" / "errors.py"))
     for node in ast.walk(tree):
         if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)
                 and any(isinstance(t, ast.Name) and t.id == "messages" for t in node.targets)):

@@ -18,7 +18,7 @@ import pytest
 from conftest import OWNER_TOKEN, ROOT
 
 from study_guide import create_app
-from study_guide.publish.site import write_site
+from study_guide.cli import export_site
 
 BEARER = {"Authorization": f"Bearer {OWNER_TOKEN}"}
 ADDED = {"number": "12", "title": "Diffusion Models",
@@ -40,7 +40,7 @@ def site(tmp_path_factory) -> Path:
     module, as dense compression takes seconds, and only read by the tests."""
     root = tmp_path_factory.mktemp("site")
     folder = root / "guide"
-    report = write_site(app_with(root / "data", ADDED), folder, date(2026, 1, 2))
+    report = export_site(app_with(root / "data", ADDED), folder, date(2026, 1, 2))
     assert report.folder == folder and report.volumes >= 2
     return folder
 
@@ -118,7 +118,7 @@ def test_a_new_export_replaces_the_page_and_keeps_older_assets(site, tmp_path):
     shutil.copytree(site, again)
     old_index = re.search(r'data-index-url="([^"]+)"', (again / "index.html").read_text()).group(1)
     later = {"number": "13", "title": "Later", "html": "<p>later</p>"}
-    write_site(app_with(tmp_path / "data", ADDED, later), again, date(2026, 1, 3))
+    export_site(app_with(tmp_path / "data", ADDED, later), again, date(2026, 1, 3))
     after = (again / "index.html").read_text()
     assert 'id="vol-13"' in after and re.search(r'data-index-url="([^"]+)"', after).group(
         1) != old_index

@@ -67,7 +67,7 @@ TAG_ATTRIBUTES: dict[str, set[str]] = {
 for _tag in SVG_TAGS - {"svg", "marker", "linearGradient", "radialGradient", "stop"}:
     TAG_ATTRIBUTES[_tag] = SVG_PRESENTATION | SVG_GEOMETRY
 
-# The design system's classes (design-system.md); every other class is removed.
+# The design system's classes (docs/design-system.md); every other class is removed.
 DESIGN_CLASSES = {
     "sl", "card", "g2", "g3", "g4", "fml", "tag", "good", "bad", "insight", "qa", "qa-q", "qa-a",
     "cheat-grid", "cheat-cell", "cheat-label", "cheat-val", "cheat-sub", "sources", "diagram",

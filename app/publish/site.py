@@ -28,16 +28,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from flask import Flask
-
 from study_guide.content.search import index_json
 from study_guide.content.volume import Volume
 from study_guide.files import replace_file
 from study_guide.http_policy import IMMUTABLE, REVALIDATE, SECURITY_HEADERS
-from study_guide.publish.asset_store import COMPRESSIBLE
+from study_guide.publish.asset_store import COMPRESSIBLE, AssetStore
 from study_guide.publish.compression import DENSEST, compress
 from study_guide.publish.page import GuidePage
-from study_guide.services import services
 
 STANDALONE = "study-guide.html"
 PAGE = "index.html"
@@ -52,16 +49,15 @@ class SiteReport:
     notice: str  # what the storage said about the copy it gave (e.g. GitHub unreachable)
 
 
-def write_site(app: Flask, folder: Path, saved_on: date) -> SiteReport:
-    """Write the site for the app's current volumes into `folder` (created if missing)."""
-    store = services(app).assets
-    with app.test_request_context("/"):
-        volumes, snapshot = services(app).catalogue.snapshot()
-        search_index = index_json(volumes).encode("utf-8")
-        index_name = f"assets/search-index.{hashlib.sha256(search_index).hexdigest()[:12]}.json"
-        page = GuidePage.for_site(volumes, assets=store, search_index_url=index_name,
-                                  body_url=_body_path, download_href=STANDALONE).render()
-        standalone = GuidePage.for_standalone(volumes, assets=store, saved_on=saved_on).render()
+def write_site(volumes: list[Volume], store: AssetStore, folder: Path, saved_on: date,
+               notice: str = "") -> SiteReport:
+    """Write the site for these volumes into `folder` (created if missing). Renders templates:
+    call it inside an app context. `notice` is what the storage said of the volumes' copy."""
+    search_index = index_json(volumes).encode("utf-8")
+    index_name = f"assets/search-index.{hashlib.sha256(search_index).hexdigest()[:12]}.json"
+    page = GuidePage.for_site(volumes, assets=store, search_index_url=index_name,
+                              body_url=_body_path, download_href=STANDALONE).render()
+    standalone = GuidePage.for_standalone(volumes, assets=store, saved_on=saved_on).render()
     assets = store.all()
     sources = {f"assets/{a.hashed_name}": a.body for a in assets}
     sources |= {_body_path(volume): volume.html.encode("utf-8", "surrogatepass")
@@ -83,7 +79,7 @@ def write_site(app: Flask, folder: Path, saved_on: date) -> SiteReport:
             gz, br = compressed[name]
             written += _write(folder, name + ".gz", gz) + _write(folder, name + ".br", br)
     return SiteReport(folder=folder, files=len(sources), bytes=written,
-                      volumes=len(volumes), notice=snapshot.notice)
+                      volumes=len(volumes), notice=notice)
 
 
 def _body_path(volume: Volume) -> str:

@@ -13,6 +13,21 @@ from study_guide.storage.document import FILENAME
 from study_guide.storage.gist_copy import copy_of
 from study_guide.storage.github import GistClient, GitHubError, GitHubUnavailable
 
+# What a failed read of the gist means: GitHub's error code -> (problem code, fix).
+GITHUB_FAILURES = {
+    "github_bad_token": ("bad_token", "Create a new token (classic with only the gist scope, or "
+                         "fine-grained with Gists read and write) and set GITHUB_TOKEN to it."),
+    "gist_not_found": ("gist_not_found", "Check GIST_ID (the last part of the gist's address) "
+                       "and that the token has the gist scope, or Gists read and write for a "
+                       "fine-grained token."),
+    "github_rate_limited": ("rate_limited", "Wait until the reset time; readers see the last "
+                            "copy meanwhile. If it happens often, raise GIST_CACHE_SECONDS."),
+}
+UNREACHABLE = ("unreachable", "Check the server's network and GITHUB_API_URL, then run the "
+               "test again.")
+REFUSED = ("github_refused", "Read GitHub's message above and fix what it names (the token, the "
+           "gist or GITHUB_API_URL), then run the test again.")
+
 
 def connection_test(settings: Settings, client: GistClient, data_dir: Path) -> ConnectionReport:
     report = ConnectionReport(backend="gist", gist_id=settings.gist_id,
@@ -57,23 +72,8 @@ def _check_file(report: ConnectionReport, gist: object, client: GistClient,
 
 
 def _report_failure(report: ConnectionReport, error: AppError) -> None:
-    fixes = {
-        "github_bad_token": ("bad_token", "Create a new token (classic with only the gist "
-                             "scope, or fine-grained with Gists read and write) and set "
-                             "GITHUB_TOKEN to it."),
-        "gist_not_found": ("gist_not_found", "Check GIST_ID (the last part of the gist's "
-                           "address) and that the token has the gist scope, or Gists read "
-                           "and write for a fine-grained token."),
-        "github_rate_limited": ("rate_limited", "Wait until the reset time; readers see the "
-                                "last copy meanwhile. If it happens often, raise "
-                                "GIST_CACHE_SECONDS."),
-    }
-    unreachable = isinstance(error, GitHubUnavailable)
-    code, fix = fixes.get(error.code, (
-        ("unreachable", "Check the server's network and GITHUB_API_URL, then run the test "
-                        "again.") if unreachable else
-        ("github_refused", "Read GitHub's message above; fix what it names (the token, the "
-                           "gist or GITHUB_API_URL), then run the test again.")))
+    fallback = UNREACHABLE if isinstance(error, GitHubUnavailable) else REFUSED
+    code, fix = GITHUB_FAILURES.get(error.code, fallback)
     report.problem(code, error.message, fix)
 
 
