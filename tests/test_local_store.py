@@ -1,6 +1,7 @@
 import json
 import multiprocessing
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,32 @@ def test_a_change_in_the_same_clock_tick_that_looks_unchanged_is_still_seen(tmp_
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert (path.stat().st_ino, path.stat().st_size) == (before.st_ino, before.st_size)
     assert [v["number"] for v in reader.load().document["volumes"]] == ["11"]
+
+
+def test_a_forked_worker_waits_for_the_lock_its_parent_holds(tmp_path):
+    """gunicorn forks workers from a master that built the store: a worker must make its own
+    file lock, not re-enter the one it inherited while the master holds it."""
+    store = LocalStore(tmp_path)
+    order = tmp_path / "order"
+    children = []
+
+    def note(who: str) -> None:
+        with order.open("a") as handle:
+            handle.write(who + "\n")
+
+    def change(document: dict) -> dict:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                store.modify(lambda d: (note("child"), d)[1])
+            finally:
+                os._exit(0)
+        children.append(pid)
+        time.sleep(0.3)  # a child sharing the held lock would write within this time
+        note("parent")
+        return document
+
+    store.modify(change)
+    _, status = os.waitpid(children[0], 0)
+    assert status == 0
+    assert order.read_text() == "parent\nchild\n"
