@@ -15,8 +15,10 @@ from app.search import index_json, labelled_sections
 from app.volumes import Volume
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-# The reader's scripts, in the order the page loads them (guide.js sets up what the others use).
-SCRIPTS = ("guide.js", "search.js", "study.js")
+# The reader's scripts, in the order the page loads them: core.js sets up what the features
+# share, then each feature comes after the ones it calls (see the top of core.js).
+SCRIPTS = ("core.js", "links.js", "boxes.js", "sections.js", "contents.js", "progress.js",
+           "print.js", "search.js", "study.js")
 FONT_URL = re.compile(r'url\("\.\./fonts/([\w.-]+\.woff2)"\)')
 
 

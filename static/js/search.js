@@ -1,11 +1,10 @@
-// Reader tools, part 2 of 3: search. The index (built by app/search.py when the page renders)
+// Reader tools: search. The index (built by app/search.py when the page renders)
 // says which sections hold which words; it is fetched when search first opens, or read from the
 // `search-index` JSON block of the downloaded file. Snippets are cut from the page itself, so
 // the index carries no text. Tokens must match app/search.py exactly: see its docstring.
-(function () {
+(function search(SG) {
   "use strict";
 
-  var SG = window.StudyGuide;
   var SUPSUB = "\u00b2\u00b3\u00b9\u02b0-\u02b8\u1d2c-\u1d6a\u1d9b-\u1dbf\u2070-\u209c\u2c7c\u2c7d";
   var TOKEN = new RegExp("[" + SUPSUB + "]+|(?:(?![" + SUPSUB + "])[\\p{L}\\p{N}])+|" +
     "(?![\\u0000-\\u007f])\\p{Sm}", "gu");
@@ -418,6 +417,7 @@
     openButton.hidden = false;
     openButton.addEventListener("click", SG.openSearch);
   }
+  SG.shortcut({ keys: ["/"], description: "Search the guide", order: 10, run: SG.openSearch });
 
   // For bench/search.py and the tests: the same code the panel runs.
   SG.search = {
@@ -426,4 +426,4 @@
     render: render,
     tokenise: tokenise,
   };
-})();
+})(window.StudyGuide);
