@@ -18,7 +18,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 # The reader's scripts, in the order the page loads them: core.js sets up what the features
 # share, then each feature comes after the ones it calls (see the top of core.js).
 SCRIPTS = ("core.js", "links.js", "boxes.js", "sections.js", "contents.js", "progress.js",
-           "print.js", "search.js", "study.js")
+           "print.js", "search.js", "search-panel.js", "study.js")
 FONT_URL = re.compile(r'url\("\.\./fonts/([\w.-]+\.woff2)"\)')
 
 
