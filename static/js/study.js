@@ -1,7 +1,8 @@
 // Reader tools: flashcard study mode over every `qa` card on the page (the f key and the
 // header's Flashcards button).
 // Scheduling is Leitner boxes: "again" puts a card back in box 0 (shown again this session),
-// "good" moves it up one box, "easy" two; box n comes back after INTERVAL_DAYS[n] days.
+// "good" moves it up one box, "easy" two; box n comes back after INTERVAL_DAYS[n] days (the
+// only place they are written: the panel's hint is filled in from them).
 // Progress lives in localStorage under a hash of each card's question text, so cards keep
 // their progress when volumes are added, removed or renumbered.
 (function study(SG) {
@@ -17,9 +18,13 @@
   if (!dialog) return;
   var els = {};
   ["picked", "volumes", "stats", "card", "where", "q", "a", "actions", "flip", "grades", "done",
-    "done-text", "ahead"].forEach(function (name) {
+    "done-text", "ahead", "intervals"].forEach(function (name) {
     els[name] = document.getElementById("study-" + name);
   });
+  if (els.intervals) {
+    var later = INTERVAL_DAYS.slice(1);  // box 0 is this session
+    els.intervals.textContent = later.slice(0, -1).join(", ") + " and " + later[later.length - 1];
+  }
 
   // cyrb53: a fast 53-bit string hash; collisions among a few thousand questions are negligible.
   function hash(text) {
