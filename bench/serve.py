@@ -337,7 +337,7 @@ def spawn(name: str, command: list[str], env: dict[str, str], ready_path: str = 
 
 def start_app(data_dir: Path, ready_path: str = "/", **extra: str) -> tuple[Server, float]:
     console = Path(sys.executable).with_name("study-guide")
-    command = [str(console)] if console.exists() else [sys.executable, "-m", "app.cli"]
+    command = [str(console)] if console.exists() else [sys.executable, "-m", "study_guide.cli"]
     return spawn("app", [*command, "serve", "--host", "127.0.0.1", "--port", "{port}"],
                  app_env(data_dir, **extra), ready_path)
 
@@ -459,7 +459,7 @@ http {{
 
 def export_site(data_dir: Path, site: Path) -> None:
     console = Path(sys.executable).with_name("study-guide")
-    command = [str(console)] if console.exists() else [sys.executable, "-m", "app.cli"]
+    command = [str(console)] if console.exists() else [sys.executable, "-m", "study_guide.cli"]
     subprocess.run([*command, "export", "--site", str(site)], cwd=ROOT, env=app_env(data_dir),
                    check=True, capture_output=True)
 

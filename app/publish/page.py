@@ -16,8 +16,10 @@ from study_guide.content.search import Section, index_json, labelled_sections
 from study_guide.content.volume import Volume
 from study_guide.publish.asset_store import AssetStore
 
-# The reader's scripts, in the order the page loads them (guide.js sets up what the others use).
-READER_SCRIPTS = ("guide.js", "search.js", "study.js")
+# The reader's scripts, in the order the page loads them: core.js sets up what the features
+# share, then each feature comes after the ones it calls (see the top of core.js).
+READER_SCRIPTS = ("core.js", "links.js", "boxes.js", "sections.js", "contents.js", "progress.js",
+                  "print.js", "search.js", "search-panel.js", "study.js")
 STYLESHEET = "css/guide.css"
 ICON = "favicon.svg"
 

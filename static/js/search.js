@@ -1,11 +1,11 @@
-// Reader tools, part 2 of 3: search. The index (built by app/search.py when the page renders)
+// Reader tools: the search engine. The index (built by app/content/search.py when the page renders)
 // says which sections hold which words; it is fetched when search first opens, or read from the
 // `search-index` JSON block of the downloaded file. Snippets are cut from the page itself, so
-// the index carries no text. Tokens must match app/search.py exactly: see its docstring.
-(function () {
+// the index carries no text. Tokens must match app/content/search.py exactly: see its docstring.
+// The panel (search-panel.js) is its one user, through SG.searchEngine.
+(function searchEngine(SG) {
   "use strict";
 
-  var SG = window.StudyGuide;
   var SUPSUB = "\u00b2\u00b3\u00b9\u02b0-\u02b8\u1d2c-\u1d6a\u1d9b-\u1dbf\u2070-\u209c\u2c7c\u2c7d";
   var TOKEN = new RegExp("[" + SUPSUB + "]+|(?:(?![" + SUPSUB + "])[\\p{L}\\p{N}])+|" +
     "(?![\\u0000-\\u007f])\\p{Sm}", "gu");
@@ -24,7 +24,6 @@
   });
   var INLINE = new Set(["A", "ABBR", "B", "CODE", "DEL", "EM", "I", "INS", "KBD", "MARK", "Q",
     "S", "SAMP", "SMALL", "SPAN", "STRONG", "U", "VAR"]);
-  var SHOWN = 20;  // results listed; the status says how many matched
   var K1 = 1.2, B = 0.75;
 
   var ASCII = /^[\x00-\x7f]*$/;
@@ -75,7 +74,7 @@
     };
   }
 
-  // A term's postings (see app/search.py) as [section, count, section, count, ...], decoded
+  // A term's postings (see app/content/search.py) as [section, count, section, count, ...], decoded
   // once, when a query first touches the term.
   function postingsOf(index, at) {
     var cached = index.decoded.get(at);
@@ -203,7 +202,7 @@
     return el;
   }
 
-  // The text under a stop up to the next stop, block boundaries as spaces (like app/search.py).
+  // The text under a stop up to the next stop, block boundaries as spaces (like app/content/search.py).
   function stopText(stop, limit) {
     var next = SG.stops[stop.index + 1];
     var end = next && next.volume === stop.volume ? next.el : null;
@@ -224,22 +223,6 @@
       length += node.nodeValue.length;
     }
     return parts.join("").replace(/\s+/g, " ").trim();
-  }
-
-  // Text with the matched words marked, built from text nodes: volume text never becomes HTML.
-  function highlighted(text, terms) {
-    var fragment = document.createDocumentFragment();
-    var at = 0;
-    tokenise(text).forEach(function (token) {
-      if (!terms.has(token.term)) return;
-      if (token.start > at) fragment.appendChild(document.createTextNode(text.slice(at, token.start)));
-      var mark = document.createElement("mark");
-      mark.textContent = text.slice(token.start, token.end);
-      fragment.appendChild(mark);
-      at = token.end;
-    });
-    if (at < text.length) fragment.appendChild(document.createTextNode(text.slice(at)));
-    return fragment;
   }
 
   function firstMatch(text, terms) {
@@ -264,166 +247,25 @@
     return (start > 0 ? "…" : "") + cut + (start + cut.length < text.length ? "…" : "");
   }
 
-  // --- the search panel ----------------------------------------------------------------------
-  var dialog = document.getElementById("search-dialog");
-  var input = document.getElementById("search-input");
-  var list = document.getElementById("search-results");
-  var status = document.getElementById("search-status");
-  var openButton = document.getElementById("search-open");
-  if (!dialog || !input || !list || !status) return;
-
+  // --- the index ----------------------------------------------------------------------------
   var loading = null;
-  var index = null;
-  var shown = [];  // {stop, option}
-  var active = -1;
-
-  function loadIndex() {
+  // The prepared index, from the downloaded file's own copy or else from `url`; fetched once
+  // (a failed attempt is tried again on the next call).
+  function load(url) {
     if (loading) return loading;
     var embedded = document.getElementById("search-index");
     if (embedded && embedded.type === "application/json") {
       loading = new Promise(function (resolve) { resolve(JSON.parse(embedded.textContent)); });
     } else {
-      var url = dialog.getAttribute("data-index-url");
       loading = fetch(url, { credentials: "same-origin" }).then(function (response) {
         if (!response.ok) throw new Error("the server answered " + response.status);
         return response.json();
       });
     }
-    loading = loading.then(function (raw) {
-      index = prepare(raw);
-      return index;
-    });
-    loading.catch(function () { loading = null; });  // let a later opening try again
+    loading = loading.then(prepare);
+    loading.catch(function () { loading = null; });
     return loading;
   }
 
-  function stopOfSection(section) {
-    var stop = SG.stopById.get(String(index.raw.sections[section][1]));
-    var volume = index.raw.volumes[index.raw.sections[section][0]];
-    // The stop must be in the volume the index says: a stale index never points elsewhere.
-    return stop && volume && stop.volume.id === String(volume[0]) ? stop : null;
-  }
-
-  // `reveal`: scroll the option into the list's view (arrow keys); a fresh list starts at the top.
-  function setActive(position, reveal) {
-    if (active >= 0 && shown[active]) shown[active].option.setAttribute("aria-selected", "false");
-    active = position;
-    if (active >= 0 && shown[active]) {
-      var option = shown[active].option;
-      option.setAttribute("aria-selected", "true");
-      input.setAttribute("aria-activedescendant", option.id);
-      if (reveal) option.scrollIntoView({ block: "nearest" });
-    } else {
-      input.removeAttribute("aria-activedescendant");
-    }
-  }
-
-  function render(text) {
-    list.textContent = "";
-    list.scrollTop = 0;
-    shown = [];
-    active = -1;
-    input.removeAttribute("aria-activedescendant");
-    if (!text.trim()) {
-      status.textContent = index.count + " sections in " + index.raw.volumes.length +
-        " volumes. Type a word, the start of one, or a symbol.";
-      input.setAttribute("aria-expanded", "false");
-      return;
-    }
-    var found = query(index, text);
-    var hits = [];
-    for (var i = 0; i < found.hits.length && hits.length < SHOWN; i++) {
-      var stop = stopOfSection(found.hits[i].section);
-      if (stop) hits.push(stop);
-    }
-    hits.forEach(function (stop, position) {
-      var option = document.createElement("li");
-      option.className = "search-result";
-      option.id = "search-result-" + position;
-      option.setAttribute("role", "option");
-      option.setAttribute("aria-selected", "false");
-      var where = document.createElement("span");
-      where.className = "sr-where";
-      where.textContent = SG.volumeLabel(stop.volume);
-      var title = document.createElement("span");
-      title.className = "sr-title";
-      title.appendChild(highlighted(stop.el.classList.contains("sl") ? SG.stopTitle(stop)
-        : "Introduction", found.terms));
-      var body = document.createElement("span");
-      body.className = "sr-snippet";
-      body.appendChild(highlighted(snippet(stop, found.terms), found.terms));
-      option.appendChild(where);
-      option.appendChild(title);
-      option.appendChild(body);
-      option.addEventListener("click", function () { go(stop); });
-      option.addEventListener("mousemove", function () {
-        if (active !== position) setActive(position, false);
-      });
-      list.appendChild(option);
-      shown.push({ stop: stop, option: option });
-    });
-    var total = found.hits.length;
-    status.textContent = total === 0 ? "No section matches “" + text.trim() + "”."
-      : total + (total === 1 ? " section matches" : " sections match") +
-        (total > hits.length ? "; the best " + hits.length + " are listed." : ".");
-    input.setAttribute("aria-expanded", hits.length ? "true" : "false");
-    if (hits.length) setActive(0, false);
-  }
-
-  function go(stop) {
-    dialog.close();
-    SG.goTo(stop.id, { history: "push" });
-  }
-
-  var pending = 0;
-  input.addEventListener("input", function () {
-    if (!index) return;
-    cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(function () { render(input.value); });
-  });
-  input.addEventListener("keydown", function (event) {
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      event.preventDefault();
-      if (!shown.length) return;
-      var step = event.key === "ArrowDown" ? 1 : -1;
-      setActive((active + step + shown.length) % shown.length, true);
-    } else if (event.key === "Enter") {
-      event.preventDefault();
-      if (index && pending) {
-        cancelAnimationFrame(pending);
-        pending = 0;
-        render(input.value);
-      }
-      if (shown[active]) go(shown[active].stop);
-    }
-  });
-
-  SG.openSearch = function () {
-    SG.openDialog(dialog, input);
-    input.select();
-    // Snippets are cut from the page: volumes not on it yet are brought in, then shown.
-    SG.loadAll().then(function () { if (index && input.value) render(input.value); },
-                      function () {});
-    if (index) {
-      render(input.value);
-      return;
-    }
-    status.textContent = "Loading the search index…";
-    loadIndex().then(function () { render(input.value); }, function (error) {
-      status.textContent = "Search is not available: " + error.message + ". Reload the page " +
-        "and try again.";
-    });
-  };
-  if (openButton) {
-    openButton.hidden = false;
-    openButton.addEventListener("click", SG.openSearch);
-  }
-
-  // For bench/search.py and the tests: the same code the panel runs.
-  SG.search = {
-    load: loadIndex,
-    query: function (text) { return query(index, text); },
-    render: render,
-    tokenise: tokenise,
-  };
-})();
+  SG.searchEngine = { tokenise: tokenise, load: load, query: query, snippet: snippet };
+})(window.StudyGuide);

@@ -1,12 +1,13 @@
-// Reader tools, part 3 of 3: flashcard study mode over every `qa` card on the page.
+// Reader tools: flashcard study mode over every `qa` card on the page (the f key and the
+// header's Flashcards button).
 // Scheduling is Leitner boxes: "again" puts a card back in box 0 (shown again this session),
-// "good" moves it up one box, "easy" two; box n comes back after INTERVAL_DAYS[n] days.
+// "good" moves it up one box, "easy" two; box n comes back after INTERVAL_DAYS[n] days (the
+// only place they are written: the panel's hint is filled in from them).
 // Progress lives in localStorage under a hash of each card's question text, so cards keep
 // their progress when volumes are added, removed or renumbered.
-(function () {
+(function study(SG) {
   "use strict";
 
-  var SG = window.StudyGuide;
   var INTERVAL_DAYS = [0, 1, 3, 7, 16, 35];
   var TOP_BOX = INTERVAL_DAYS.length - 1;
   var DAY = 24 * 60 * 60 * 1000;
@@ -17,9 +18,13 @@
   if (!dialog) return;
   var els = {};
   ["picked", "volumes", "stats", "card", "where", "q", "a", "actions", "flip", "grades", "done",
-    "done-text", "ahead"].forEach(function (name) {
+    "done-text", "ahead", "intervals"].forEach(function (name) {
     els[name] = document.getElementById("study-" + name);
   });
+  if (els.intervals) {
+    var later = INTERVAL_DAYS.slice(1);  // box 0 is this session
+    els.intervals.textContent = later.slice(0, -1).join(", ") + " and " + later[later.length - 1];
+  }
 
   // cyrb53: a fast 53-bit string hash; collisions among a few thousand questions are negligible.
   function hash(text) {
@@ -248,20 +253,23 @@
     if (button) grade(button.getAttribute("data-grade"));
   });
   els.ahead.addEventListener("click", function () { startSession(true, true); });
-  dialog.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || SG.isTyping(event.target)) return;
-    if (event.target.closest && event.target.closest("summary")) return;
-    if (event.key === " ") {
+  // The panel's own keys; on the picker's summary they are the summary's.
+  function onSummary(event) {
+    return Boolean(event.target.closest && event.target.closest("summary"));
+  }
+  SG.shortcut({ keys: [" "], within: dialog, description: "Flashcards: show the answer", order: 40,
+    run: function (key, event) {
+      if (onSummary(event)) return false;
       // Space always means "show the answer" here, never "press the focused grade button".
-      event.preventDefault();
       flip();
-    } else if (flipped && (event.key === "1" || event.key === "2" || event.key === "3")) {
-      event.preventDefault();
-      grade(["again", "good", "easy"][Number(event.key) - 1]);
-    }
-  });
+    } });
+  SG.shortcut({ keys: ["1", "2", "3"], within: dialog, description: "Flashcards: again, good, easy",
+    order: 50, run: function (key, event) {
+      if (onSummary(event) || !flipped) return false;
+      grade(["again", "good", "easy"][Number(key) - 1]);
+    } });
 
-  SG.onVolumeLoaded(function () { deck = null; });
+  SG.on("volume-loaded", function () { deck = null; });
   SG.openStudy = function () {
     SG.openDialog(dialog, null);
     if (SG.allLoaded()) {
@@ -286,4 +294,5 @@
     openButton.hidden = false;
     openButton.addEventListener("click", SG.openStudy);
   }
-})();
+  SG.shortcut({ keys: ["f"], description: "Flashcards", order: 30, run: SG.openStudy });
+})(window.StudyGuide);
