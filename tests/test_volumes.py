@@ -11,7 +11,7 @@ from study_guide.content.builtin import (
     parse_builtin,
     structure,
 )
-from study_guide.content.fields import validate_fields
+from study_guide.content.fields import VolumeFields, validate_fields
 from study_guide.content.sanitize import clean
 from study_guide.content.volume import VolumeError, anchor_sections, roman
 from study_guide.storage.document import DocumentError, derived_id, parse_document
@@ -66,7 +66,7 @@ def test_builtin_comes_through_the_sanitizer_unchanged(path: Path):
     safe, report = clean(record["html"])
     assert report.as_dict() == {"removed_tags": {}, "removed_attributes": {},
                                 "removed_classes": {}, "removed_styles": {},
-                                "changed": False}
+                                "changed": False, "notes": []}
     assert events(safe) == events(record["html"])
 
 
@@ -119,8 +119,10 @@ def test_unreadable_documents_are_reported(text, reason):
     ({"title": "T", "html": "<p>x</p>"}, "number is missing"),
     ({"number": "ten", "title": "T", "html": "<p>x</p>"}, "whole number"),
     ({"number": "0", "title": "T", "html": "<p>x</p>"}, "whole number"),
-    ({"number": "10", "title": "   ", "html": "<p>x</p>"}, "title is empty"),
+    ({"number": "10", "title": "T" * 201, "html": "<p>x</p>"}, "longer than 200"),
     ({"number": "10", "title": "T", "html": " "}, "HTML is empty"),
+    ({"number": "10", "title": "T", "markdown": "\n"}, "Markdown is empty"),
+    ({"number": "10", "title": "T", "html": "<p>x</p>", "markdown": "x"}, "not both"),
     ("not an object", "JSON object"),
 ])
 def test_fields_are_validated_with_a_reason(payload, message):
@@ -130,7 +132,11 @@ def test_fields_are_validated_with_a_reason(payload, message):
 
 def test_fields_are_trimmed():
     assert validate_fields({"number": " 010 ", "title": "  Diffusion  ", "html": "<p>x</p>"}) \
-        == ("10", "Diffusion", "<p>x</p>")
+        == VolumeFields("10", "Diffusion", "<p>x</p>", "html")
+
+
+def test_an_empty_title_is_left_for_the_content_to_offer():
+    assert validate_fields({"number": "10", "title": "  ", "markdown": "# T"}).title == ""
 
 
 def test_merge_keeps_both_writers_changes():
@@ -148,3 +154,26 @@ def test_merge_honours_their_delete():
     ours = {"volumes": [a, b, {"id": "n"}]}
     merged = merge_documents({"volumes": [a, b]}, {"volumes": [a]}, ours)
     assert [r["id"] for r in merged["volumes"]] == ["a", "n"]
+
+
+def test_merge_keeps_their_edit_of_a_volume_we_left_alone():
+    a, b = {"id": "a", "title": "A"}, {"id": "b", "title": "B"}
+    theirs = {"volumes": [a, {"id": "b", "title": "B edited"}]}
+    ours = {"volumes": [{"id": "a", "title": "A edited"}, b]}
+    merged = merge_documents({"volumes": [a, b]}, theirs, ours)
+    assert merged["volumes"] == [{"id": "a", "title": "A edited"},
+                                 {"id": "b", "title": "B edited"}]
+
+
+def test_merge_where_both_edited_one_volume_keeps_ours():
+    a = {"id": "a", "title": "A"}
+    merged = merge_documents({"volumes": [a]}, {"volumes": [{"id": "a", "title": "theirs"}]},
+                             {"volumes": [{"id": "a", "title": "ours"}]})
+    assert merged["volumes"] == [{"id": "a", "title": "ours"}]
+
+
+def test_merge_keeps_our_edit_of_a_volume_they_deleted():
+    a = {"id": "a", "title": "A"}
+    merged = merge_documents({"volumes": [a]}, {"volumes": []},
+                             {"volumes": [{"id": "a", "title": "ours"}]})
+    assert merged["volumes"] == [{"id": "a", "title": "ours"}]

@@ -7,11 +7,10 @@ check that depends on the other volumes runs inside the change, against the curr
 from __future__ import annotations
 
 import logging
-from html.parser import HTMLParser
 
-from study_guide.content.fields import validate_fields
-from study_guide.content.sanitize import MarkupTooDeep, Report, clean
-from study_guide.content.volume import Volume, VolumeError, stored_volumes
+from study_guide.content.prepare import PreparedVolume, prepare_volume
+from study_guide.content.sanitize import Report
+from study_guide.content.volume import Volume, stored_volumes
 from study_guide.errors import AppError
 from study_guide.storage import Snapshot, Store
 from study_guide.storage.document import (
@@ -20,6 +19,8 @@ from study_guide.storage.document import (
     find_record,
     new_record,
     remove_record,
+    replace_record,
+    utc_now,
 )
 
 log = logging.getLogger("study_guide")
@@ -62,45 +63,55 @@ class Catalogue:
         self._unreadable = ""
         return volumes_and_snapshot
 
-    def prepare(self, payload: object) -> tuple[str, str, str, Report]:
-        """Validate and sanitize an add request: number, title, safe HTML and the report."""
-        number, title, html = validate_fields(payload)
-        size = len(html.encode("utf-8", "surrogatepass"))
-        if size > self.max_html_bytes:
-            raise VolumeError(
-                f"The HTML is {size / 1_048_576:.1f} MB; a volume can be at most "
-                f"{self.max_html_bytes // 1_048_576} MB. Split it into two volumes.",
-                status=413, code="too_large")
-        try:
-            safe, report = clean(html)
-        except MarkupTooDeep as exc:
-            raise VolumeError(str(exc)) from exc
-        if not has_content(safe):
-            raise VolumeError("Nothing is left after sanitizing: the HTML held only markup "
-                              "that is not allowed (see the report). Paste the volume's "
-                              "content itself.", status=422, code="empty_after_sanitizing")
-        return number, title, safe, report
+    def prepare(self, payload: object) -> PreparedVolume:
+        """Validate, unwrap, convert and sanitize what the owner sent; nothing is stored."""
+        return prepare_volume(payload, self.max_html_bytes)
 
     def add(self, payload: object) -> tuple[dict, Report]:
-        number, title, safe, report = self.prepare(payload)
-        record = new_record(number, title, safe)
+        prepared = self.prepare(payload)
+        record = new_record(**prepared.stored_fields())
 
         def change(document: dict) -> dict:
-            self._refuse_taken_number(document, number)
+            self._refuse_taken_number(document, prepared.number)
             return add_record(document, record)
 
         self.store.modify(change)
-        return record, report
+        return record, prepared.report
+
+    def record(self, volume_id: str) -> dict:
+        """An added volume as its owner wrote it, for editing."""
+        self._refuse_builtin(volume_id, "edited")
+        document = self.store.load().document
+        record = find_record(document, volume_id)
+        if record is None:
+            raise _unknown(volume_id)
+        return record
+
+    def edit(self, volume_id: str, payload: object) -> tuple[dict, Report]:
+        """New content for an added volume, under the same id: one write, all or nothing."""
+        self._refuse_builtin(volume_id, "edited")
+        prepared = self.prepare(payload)
+        edited: dict = {}
+
+        def change(document: dict) -> dict:
+            current = find_record(document, volume_id)
+            if current is None:
+                raise _unknown(volume_id)
+            self._refuse_taken_number(document, prepared.number, ignore_id=volume_id)
+            kept = {key: value for key, value in current.items()
+                    if key not in ("format", "source")}
+            edited.update(kept | prepared.stored_fields() | {"edited_at": utc_now()})
+            return replace_record(document, edited)
+
+        self.store.modify(change)
+        return edited, prepared.report
 
     def delete(self, volume_id: str) -> None:
-        if any(volume.id == volume_id for volume in self.builtins):
-            raise AppError("Built-in volumes are part of the guide and cannot be deleted.",
-                           status=403, code="builtin")
+        self._refuse_builtin(volume_id, "deleted")
 
         def change(document: dict) -> dict:
             if find_record(document, volume_id) is None:
-                raise AppError(f"No added volume has the id {volume_id!r}: reload the list.",
-                               status=404, code="unknown_volume")
+                raise _unknown(volume_id)
             return remove_record(document, volume_id)
 
         self.store.modify(change)
@@ -112,10 +123,16 @@ class Catalogue:
 
         def change(document: dict) -> dict:
             self._refuse_taken_number(document, number, ignore_id=volume_id)
-            return add_record(document, record)  # already there: unchanged
+            # Still there (an edit since): the earlier content comes back under its id.
+            return replace_record(document, record)
 
         self.store.modify(change)
         return record
+
+    def _refuse_builtin(self, volume_id: str, verb: str) -> None:
+        if any(volume.id == volume_id for volume in self.builtins):
+            raise AppError(f"Built-in volumes are part of the guide and cannot be {verb}.",
+                           status=403, code="builtin")
 
     def _refuse_taken_number(self, document: dict, number: str, ignore_id: str = "") -> None:
         taken = {v.number: v.title for v in self.builtins}
@@ -127,20 +144,6 @@ class Catalogue:
                            code="number_taken")
 
 
-class _VisibleContent(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found = False
-
-    def handle_data(self, data: str) -> None:
-        self.found = self.found or bool(data.strip())
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.found = self.found or tag in {"svg", "hr"}
-
-
-def has_content(html: str) -> bool:
-    """True when sanitized HTML still shows something: text or a drawing."""
-    parser = _VisibleContent()
-    parser.feed(html)
-    return parser.found
+def _unknown(volume_id: str) -> AppError:
+    return AppError(f"No added volume has the id {volume_id!r}: reload the list.", status=404,
+                    code="unknown_volume")

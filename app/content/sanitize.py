@@ -136,12 +136,14 @@ def nesting_depth(html: str) -> int:
 
 @dataclass
 class Report:
-    """What the policy removed from one fragment."""
+    """What the policy removed from one fragment, and notes on what was done to the paste
+    before it (see unwrap.py): sentences a person reads."""
 
     removed_tags: dict[str, int] = field(default_factory=dict)
     removed_attributes: dict[str, int] = field(default_factory=dict)
     removed_classes: dict[str, int] = field(default_factory=dict)
     removed_styles: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -155,6 +157,7 @@ class Report:
             "removed_classes": self.removed_classes,
             "removed_styles": self.removed_styles,
             "changed": self.changed,
+            "notes": self.notes,
         }
 
 

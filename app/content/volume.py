@@ -33,6 +33,7 @@ class Volume:
     html: str
     builtin: bool
     added_at: str = ""
+    edited_at: str = ""
 
     @property
     def anchor(self) -> str:
@@ -90,6 +91,7 @@ def safe_volume(record: dict, builtin: bool) -> tuple[Volume, Report]:
         html=anchor_sections(html, f"vol-{number}"),
         builtin=builtin,
         added_at=str(record.get("added_at", "")),
+        edited_at=str(record.get("edited_at", "")),
     )
     return volume, report
 

@@ -72,9 +72,10 @@ def readable_time(iso: str | None) -> str:
         return iso or ""
 
 
-def new_record(number: str, title: str, html: str) -> dict:
+def new_record(number: str, title: str, html: str, **fields: str) -> dict:
+    """A record for a new volume; `fields` are further keys (a Markdown volume's source)."""
     return {"id": new_id(), "number": number, "title": title, "html": html,
-            "added_at": utc_now()}
+            "added_at": utc_now()} | fields
 
 
 def add_record(document: dict, record: dict) -> dict:
@@ -82,6 +83,19 @@ def add_record(document: dict, record: dict) -> dict:
     result = copy.deepcopy(document)
     if all(existing.get("id") != record["id"] for existing in result["volumes"]):
         result["volumes"].append(copy.deepcopy(record))
+    return result
+
+
+def replace_record(document: dict, record: dict) -> dict:
+    """A copy of the document with the record of that id replaced, in its place (added at the
+    end when there is none)."""
+    result = copy.deepcopy(document)
+    volumes = result["volumes"]
+    for index, existing in enumerate(volumes):
+        if existing.get("id") == record["id"]:
+            volumes[index] = copy.deepcopy(record)
+            return result
+    volumes.append(copy.deepcopy(record))
     return result
 
 

@@ -18,8 +18,10 @@ def catalogue() -> Catalogue:
 
 
 def added_volume(record: dict) -> dict:
-    """What the manage page lists of a volume just added or restored."""
+    """What the manage page lists of a volume just added, edited or restored."""
     volume = {key: record.get(key) for key in ("id", "number", "title", "added_at")}
+    if record.get("edited_at"):
+        volume["edited_at"] = record["edited_at"]
     return volume | {"numeral": numeral_of(str(volume["number"])), "builtin": False}
 
 
@@ -27,7 +29,7 @@ def json_body() -> object:
     body = request.get_json(silent=True)
     if body is None:
         raise AppError('Send a JSON body (Content-Type: application/json) with "number", '
-                       '"title" and "html".', status=400, code="bad_json")
+                       '"title" and "html" (or "markdown").', status=400, code="bad_json")
     return body
 
 
@@ -40,8 +42,9 @@ def list_volumes() -> object:
 @bp.post("/volumes/preview")
 @owner_required
 def preview() -> object:
-    _, _, safe, report = catalogue().prepare(json_body())
-    return jsonify({"html": safe, "report": report.as_dict()})
+    prepared = catalogue().prepare(json_body())
+    return jsonify({"html": prepared.html, "report": prepared.report.as_dict(),
+                    "title": prepared.title, "format": prepared.format})
 
 
 @bp.post("/volumes")
@@ -49,6 +52,24 @@ def preview() -> object:
 def add() -> object:
     record, report = catalogue().add(json_body())
     return jsonify({"volume": added_volume(record), "report": report.as_dict()}), 201
+
+
+@bp.get("/volumes/<volume_id>")
+@owner_required
+def get_volume(volume_id: str) -> object:
+    """What the owner wrote, to edit it: Markdown volumes carry their source."""
+    record = catalogue().record(volume_id)
+    volume = {key: str(record.get(key, "")) for key in ("id", "number", "title", "html")}
+    if record.get("format") == "markdown" and isinstance(record.get("source"), str):
+        volume |= {"format": "markdown", "source": record["source"]}
+    return jsonify(volume)
+
+
+@bp.put("/volumes/<volume_id>")
+@owner_required
+def edit(volume_id: str) -> object:
+    record, report = catalogue().edit(volume_id, json_body())
+    return jsonify({"volume": added_volume(record), "report": report.as_dict()})
 
 
 @bp.delete("/volumes/<volume_id>")

@@ -13,6 +13,8 @@ from study_guide.web.auth import is_owner
 
 bp = Blueprint("manage", __name__)
 PROMPT = files("study_guide") / "templates" / "manage" / "prompt.txt"
+# The owner page's scripts, in the order it loads them (see the top of manage-core.js).
+OWNER_SCRIPTS = ("manage-core.js", "volume-list.js", "volume-form.js", "connection.js")
 
 
 @bp.get("/manage")
@@ -42,4 +44,5 @@ def index() -> object:
         next_number=max(numbers, default=0) + 1,
         prompt=PROMPT.read_text(encoding="utf-8"),
         max_volume_size=services().settings.max_volume_size,
+        owner_scripts=OWNER_SCRIPTS,
     )
