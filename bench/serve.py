@@ -224,10 +224,10 @@ def add_generated(data_dir: Path, count: int) -> str:
     catalogue = services(create_app(app_env(data_dir))).catalogue
     records = []
     for index in range(count):
-        number, title, html, _ = catalogue.prepare({
+        prepared = catalogue.prepare({
             "number": str(10 + index), "title": f"Generated Volume {index + 1}",
             "html": generated_volume(index)})
-        records.append(new_record(number, title, html))
+        records.append(new_record(**prepared.stored_fields()))
 
     def change(document: dict) -> dict:
         for record in records:
