@@ -188,10 +188,7 @@ def test_search_finds_prefixes_and_symbols_and_jumps_to_the_section(guide):
     page.locator(".search-result").first.wait_for()
     if guide.target == "site":
         assert len(context.index_requests) == 1
-    elapsed = page.evaluate("""() => { const t = performance.now();
-        for (let i = 0; i < 20; i++) StudyGuide.search.render('transf atten');
-        return (performance.now() - t) / 20; }""")
-    assert elapsed < 50
+    # How fast a query renders is measured by bench/search.py, not asserted here.
     guide.check_clean(page)
 
 
