@@ -17,7 +17,8 @@ FENCE = re.compile(r"^[ \t]{0,3}(?P<marks>`{3,}|~{3,})[ \t]*(?P<info>[^\s`]*)[^\
 # What a fenced block holding the volume itself is tagged with; other blocks are code.
 VOLUME_LANGUAGES = {"html": "html", "htm": "html", "xhtml": "html", "markdown": "markdown",
                     "md": "markdown", "": "html"}
-DOCUMENT = re.compile(r"<!doctype\b|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
+# A whole document starts so; <body> met inside a fragment is only a tag the sanitizer drops.
+DOCUMENT = re.compile(r"\A\s*(?:<!doctype\b|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
 BODY = re.compile(r"<body\b[^>]*>(?P<inside>.*?)(?:</body\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 TITLE = re.compile(r"<title\b[^>]*>(?P<text>.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
