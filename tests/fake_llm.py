@@ -23,7 +23,9 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from fake_gist import QuietServer
 
 DEFAULT_ANSWER = """Here is your volume.
 
@@ -69,7 +71,7 @@ class FakeLLM:
         self.request_bytes: list[int] = []
         self.response_bytes: list[int] = []
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
+        self._server: QuietServer | None = None
         self.url = ""  # the base URL, with /v1, as LLM_API_URL takes it
 
     def inject(self, kind: str, **options: object) -> None:
@@ -87,30 +89,13 @@ class FakeLLM:
             return fault
 
     def start(self) -> FakeLLM:
-        self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
+        self._server = QuietServer.started(type("Handler", (ChatHandler,), {"llm": self}))
+        self.url = self._server.url + "/v1"
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
-
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Dropped and aborted connections are what the faults are for: no tracebacks."""
-
-
-def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
-    class Handler(ChatHandler):
-        llm = fake
-
-    return Handler
+            self._server.stop()
 
 
 class ChatHandler(BaseHTTPRequestHandler):
