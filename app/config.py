@@ -115,6 +115,9 @@ def llm_settings(environ: dict[str, str]) -> dict:
         raise ConfigError("LLM_TIMEOUT must be a number of seconds, such as 60.") from None
     if timeout <= 0:
         raise ConfigError("LLM_TIMEOUT must be more than 0 seconds.")
+    if key and not (key.isascii() and key.isprintable()):
+        raise ConfigError("LLM_API_KEY holds characters an HTTP header cannot carry: copy the "
+                          "key again, without spaces or quotes around it.")
     if not url:
         return {"llm_timeout": timeout}
     if not url.startswith(("http://", "https://")):

@@ -57,6 +57,8 @@ def test_llm_settings_are_checked_together(tmp_path):
         load_settings(base | {"LLM_API_URL": "http://127.0.0.1:11434/v1"})
     with pytest.raises(ConfigError, match="ending in /v1"):
         load_settings(base | {"LLM_API_URL": "127.0.0.1:11434", "LLM_MODEL": "m"})
+    with pytest.raises(ConfigError, match="LLM_API_KEY holds characters"):
+        load_settings(base | {"LLM_API_KEY": "sk-abc…def"})
     with pytest.raises(ConfigError, match="LLM_TIMEOUT"):
         load_settings(base | {"LLM_TIMEOUT": "soon"})
     settings = load_settings(base | {"LLM_API_URL": "https://api.openai.com/v1/",
