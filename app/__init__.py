@@ -11,10 +11,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from study_guide.config import Settings, load_settings
 from study_guide.content.builtin import load_builtins
 from study_guide.content.catalogue import Catalogue
+from study_guide.llm import LLMClient
 from study_guide.publish.asset_store import AssetStore
 from study_guide.services import Services
 from study_guide.storage import make_store
-from study_guide.web import api, auth, guide, manage
+from study_guide.web import api, auth, draft, guide, manage
 from study_guide.web import assets as asset_files
 from study_guide.web.errors import register_error_handlers
 from study_guide.web.fast_path import GuideFastPath
@@ -51,8 +52,9 @@ def create_app(env: dict[str, str] | None = None) -> Flask:
         catalogue=Catalogue(make_store(settings), load_builtins(), settings.max_volume_bytes),
         pages=PageCache(),
         assets=assets,
+        llm=LLMClient(settings),
     ).install(app)
-    for blueprint in (guide.bp, auth.bp, manage.bp, api.bp, asset_files.bp):
+    for blueprint in (guide.bp, auth.bp, manage.bp, api.bp, draft.bp, asset_files.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["asset_url"] = assets.url
     register_error_handlers(app)

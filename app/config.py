@@ -24,6 +24,10 @@ SETTINGS = (
     "TRUST_PROXY",
     "HOST",
     "PORT",
+    "LLM_API_URL",
+    "LLM_API_KEY",
+    "LLM_MODEL",
+    "LLM_TIMEOUT",
 )
 
 
@@ -43,6 +47,10 @@ class Settings:
     gist_cache_seconds: float
     trust_proxy: int = 0
     max_volume_bytes: int = 2 * 1024 * 1024
+    llm_api_url: str = ""  # an OpenAI-compatible base URL with /v1; empty: drafting is off
+    llm_api_key: str = ""
+    llm_model: str = ""
+    llm_timeout: float = 60.0
 
     @property
     def max_volume_size(self) -> str:
@@ -92,7 +100,33 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         gist_cache_seconds=cache_seconds,
         trust_proxy=int(trust_proxy),
+        **llm_settings(environ),
     )
+
+
+def llm_settings(environ: dict[str, str]) -> dict:
+    """The model server for drafts: all of LLM_* checked together, or drafting off."""
+    url = environ.get("LLM_API_URL", "").strip().rstrip("/")
+    key = environ.get("LLM_API_KEY", "").strip()
+    model = environ.get("LLM_MODEL", "").strip()
+    try:
+        timeout = float(environ.get("LLM_TIMEOUT", "60") or "60")
+    except ValueError:
+        raise ConfigError("LLM_TIMEOUT must be a number of seconds, such as 60.") from None
+    if timeout <= 0:
+        raise ConfigError("LLM_TIMEOUT must be more than 0 seconds.")
+    if key and not (key.isascii() and key.isprintable()):
+        raise ConfigError("LLM_API_KEY holds characters an HTTP header cannot carry: copy the "
+                          "key again, without spaces or quotes around it.")
+    if not url:
+        return {"llm_timeout": timeout}
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError("LLM_API_URL must be an http(s) base URL ending in /v1, such as "
+                          "https://api.openai.com/v1 or http://127.0.0.1:11434/v1.")
+    if not model:
+        raise ConfigError("LLM_API_URL is set but LLM_MODEL is not: name the model to draft "
+                          "with (such as gpt-4o-mini), or unset LLM_API_URL.")
+    return {"llm_api_url": url, "llm_api_key": key, "llm_model": model, "llm_timeout": timeout}
 
 
 def stored_secret_key(data_dir: Path) -> str:

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from study_guide.config import Settings
 from study_guide.content.catalogue import Catalogue
+from study_guide.llm import LLMClient
 from study_guide.publish.asset_store import AssetStore
 from study_guide.web.page_cache import PageCache
 
@@ -21,6 +22,7 @@ class Services:
     catalogue: Catalogue  # every volume, and the owner's changes to them
     pages: PageCache  # rendered pages kept compressed, one per change of the volumes
     assets: AssetStore  # the static files under content-hashed names
+    llm: LLMClient  # the model server that drafts volumes (disabled without LLM_API_URL)
 
     def install(self, app: Flask) -> None:
         app.extensions[EXTENSION] = self

@@ -210,3 +210,25 @@ def fill_volume_form(page, number: str, title: str, html: str) -> None:
     page.fill("#number", number)
     page.fill("#title", title)
     page.fill("#html", html)
+
+
+# --- fake OpenAI-compatible model server ---
+# A made-up key in no provider's format: it must never appear in an answer, log or page.
+FAKE_LLM_KEY = "test-llm-key-5f2c9e8a1b7d3c6e0a94"
+
+
+@pytest.fixture
+def fake_llm() -> Iterator:
+    """The fake chat-completions server on loopback, taking FAKE_LLM_KEY."""
+    from fake_llm import FakeLLM
+
+    fake = FakeLLM(FAKE_LLM_KEY).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def llm_env(fake_llm) -> dict[str, str]:
+    """Settings that point drafting at the fake."""
+    return {"LLM_API_URL": fake_llm.url, "LLM_API_KEY": FAKE_LLM_KEY,
+            "LLM_MODEL": fake_llm.model}

@@ -77,7 +77,7 @@ class FakeGitHub:
         self.faults: list[Fault] = []
         self._before_patch: list[Callable[[FakeGitHub], None]] = []
         self._lock = threading.RLock()
-        self._server: ThreadingHTTPServer | None = None
+        self._server: QuietServer | None = None
         self.url = ""
 
     # --- setting up --------------------------------------------------------------------------
@@ -132,16 +132,13 @@ class FakeGitHub:
     # --- serving -----------------------------------------------------------------------------
 
     def start(self) -> FakeGitHub:
-        self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
+        self._server = QuietServer.started(_handler_for(self))
+        self.url = self._server.url
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
 
     def take_fault(self, method: str, path: str) -> Fault | None:
         with self._lock:
@@ -214,8 +211,26 @@ def _change_status(before: dict[str, str], after: dict[str, str]) -> dict:
     return {"total": additions + deletions, "additions": additions, "deletions": deletions}
 
 
-class _QuietServer(ThreadingHTTPServer):
+class QuietServer(ThreadingHTTPServer):
+    """A threaded server on a free loopback port, serving from its own thread (fake_llm.py
+    uses it too)."""
+
     daemon_threads = True
+
+    @classmethod
+    def started(cls, handler: type[BaseHTTPRequestHandler]) -> QuietServer:
+        server = cls(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
+        return server
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Dropped and timed-out connections are what the faults are for: no tracebacks."""

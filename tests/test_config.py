@@ -44,3 +44,23 @@ def test_bad_cache_seconds_is_explained(tmp_path):
 def test_mask_shows_at_most_four_characters_each_end():
     assert mask("ghp_abcdefghijklmnopqrstuvwxyz0123") == "ghp_…0123"
     assert mask("short") == "••••••••"
+
+
+def test_drafting_is_off_unless_llm_api_url_is_set(tmp_path):
+    settings = load_settings({"STUDY_GUIDE_DATA_DIR": str(tmp_path)})
+    assert settings.llm_api_url == "" and settings.llm_timeout == 60
+
+
+def test_llm_settings_are_checked_together(tmp_path):
+    base = {"STUDY_GUIDE_DATA_DIR": str(tmp_path)}
+    with pytest.raises(ConfigError, match="LLM_MODEL is not"):
+        load_settings(base | {"LLM_API_URL": "http://127.0.0.1:11434/v1"})
+    with pytest.raises(ConfigError, match="ending in /v1"):
+        load_settings(base | {"LLM_API_URL": "127.0.0.1:11434", "LLM_MODEL": "m"})
+    with pytest.raises(ConfigError, match="LLM_API_KEY holds characters"):
+        load_settings(base | {"LLM_API_KEY": "sk-abc…def"})
+    with pytest.raises(ConfigError, match="LLM_TIMEOUT"):
+        load_settings(base | {"LLM_TIMEOUT": "soon"})
+    settings = load_settings(base | {"LLM_API_URL": "https://api.openai.com/v1/",
+                                     "LLM_MODEL": "gpt-4o-mini", "LLM_TIMEOUT": "30"})
+    assert settings.llm_api_url == "https://api.openai.com/v1" and settings.llm_timeout == 30

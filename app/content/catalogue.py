@@ -63,9 +63,9 @@ class Catalogue:
         self._unreadable = ""
         return volumes_and_snapshot
 
-    def prepare(self, payload: object) -> PreparedVolume:
+    def prepare(self, payload: object, *, require_title: bool = True) -> PreparedVolume:
         """Validate, unwrap, convert and sanitize what the owner sent; nothing is stored."""
-        return prepare_volume(payload, self.max_html_bytes)
+        return prepare_volume(payload, self.max_html_bytes, require_title=require_title)
 
     def add(self, payload: object) -> tuple[dict, Report]:
         prepared = self.prepare(payload)

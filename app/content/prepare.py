@@ -31,7 +31,9 @@ class PreparedVolume:
         return fields
 
 
-def prepare_volume(payload: object, max_bytes: int) -> PreparedVolume:
+def prepare_volume(payload: object, max_bytes: int, *,
+                   require_title: bool = True) -> PreparedVolume:
+    """`require_title=False` for a draft, whose title the owner may still type."""
     fields = validate_fields(payload)
     size = len(fields.text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
@@ -43,7 +45,7 @@ def prepare_volume(payload: object, max_bytes: int) -> PreparedVolume:
     title = fields.title or unwrapped.title[:MAX_TITLE]
     if title and not fields.title:
         unwrapped.notes.append(f"Took the title from the paste: {title[:80]}.")
-    check_title(title)
+    check_title(title, allow_empty=not require_title)
     html = (markdown_to_html(unwrapped.content) if unwrapped.format == "markdown"
             else unwrapped.content)
     try:

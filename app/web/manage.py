@@ -14,7 +14,8 @@ from study_guide.web.auth import is_owner
 bp = Blueprint("manage", __name__)
 PROMPT = files("study_guide") / "templates" / "manage" / "prompt.txt"
 # The owner page's scripts, in the order it loads them (see the top of manage-core.js).
-OWNER_SCRIPTS = ("manage-core.js", "volume-list.js", "volume-form.js", "connection.js")
+OWNER_SCRIPTS = ("manage-core.js", "volume-list.js", "volume-form.js", "draft.js",
+                 "connection.js")
 
 
 @bp.get("/manage")
@@ -45,4 +46,5 @@ def index() -> object:
         prompt=PROMPT.read_text(encoding="utf-8"),
         max_volume_size=services().settings.max_volume_size,
         owner_scripts=OWNER_SCRIPTS,
+        llm=services().llm.describe(),
     )

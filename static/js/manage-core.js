@@ -2,7 +2,8 @@
 // to the JSON API (with the CSRF token), error sentences, status boxes, busy buttons and the
 // time format. The features follow, each a named closure owning its part of the page:
 // volume-list.js (the list of added volumes, delete), volume-form.js (preview, add, edit, the
-// prompt) and connection.js (connection test, revisions, restore). A feature asks a later one
+// prompt), draft.js (drafting from notes on the server) and connection.js (connection test,
+// revisions, restore). A feature asks a later one
 // for something through a DOM event on the document ("volume-edit"), never by calling it.
 window.Manage = (function manageCore() {
   "use strict";

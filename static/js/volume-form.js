@@ -1,8 +1,9 @@
 // Owner tools: the volume form. Preview and Add send what is in the form to the API; the server
 // unwraps a pasted chat answer or document, converts Markdown and sanitizes, and its notes and
 // report are shown above the preview. Edit (from the list) loads a volume as its owner wrote
-// it; Save replaces its content under the same id; Cancel leaves it untouched. Also the
-// volume-builder prompt's copy button.
+// it; Save replaces its content under the same id; Cancel leaves it untouched. A draft from
+// draft.js ("volume-drafted") fills the form and shows its preview. Also the volume-builder
+// prompt's copy button.
 (function volumeForm() {
   "use strict";
   var M = window.Manage;
@@ -64,13 +65,29 @@
     M.call("POST", "/api/volumes/preview", fields()).then(function (result) {
       M.busy(button, false);
       if (!result.ok) { M.show(errorBox, M.errorText(result)); return; }
-      if (!form.title.value.trim() && result.data.title) form.title.value = result.data.title;
-      document.getElementById("preview").hidden = false;
-      showNotes(result.data.report);
-      document.getElementById("preview-report").textContent = describeReport(result.data.report);
-      // The server's sanitized HTML: the same policy the guide itself renders with.
-      document.getElementById("preview-body").innerHTML = result.data.html;
+      showPreview(result.data);
     });
+  });
+
+  function showPreview(data) {
+    if (!form.title.value.trim() && data.title) form.title.value = data.title;
+    document.getElementById("preview").hidden = false;
+    showNotes(data.report);
+    document.getElementById("preview-report").textContent = describeReport(data.report);
+    // The server's sanitized HTML: the same policy the guide itself renders with.
+    document.getElementById("preview-body").innerHTML = data.html;
+  }
+
+  // A draft from draft.js: its sanitized HTML goes into the form as a new volume, with its
+  // preview. Nothing is sent: the owner adds it (or not) with the Add button.
+  document.addEventListener("volume-drafted", function (event) {
+    var title = form.title.value;
+    if (editing) reset();
+    form.title.value = title;
+    form.format.value = "auto";
+    form.html.value = event.detail.html;
+    M.show(errorBox, ""); M.show(okBox, "");
+    showPreview(event.detail);
   });
 
   form.addEventListener("submit", function (event) {
