@@ -45,7 +45,7 @@ def test_edit_in_place_and_cancel(run_server, page):
     sign_in(page, server.url)
     item = page.locator("#added-list li", has_text="Original")
     item.locator(".edit-button").click()
-    page.wait_for_function("document.querySelector('#add-button').textContent === 'Save changes'")
+    page.locator("#add-button", has_text="Save changes").wait_for()
     assert page.input_value("#format") == "markdown"
     assert page.input_value("#html") == "## Noise\n\nThe **old** words."
     assert page.input_value("#title") == "Original"
@@ -59,7 +59,7 @@ def test_edit_in_place_and_cancel(run_server, page):
     assert "old" in body.json()["source"]
 
     item.locator(".edit-button").click()
-    page.wait_for_function("document.querySelector('#add-button').textContent === 'Save changes'")
+    page.locator("#add-button", has_text="Save changes").wait_for()
     page.fill("#title", "Renamed")
     page.fill("#html", "## Noise\n\nThe **new** words.")
     page.click("#add-button")
@@ -85,7 +85,7 @@ def test_edit_by_keyboard_at_phone_width(run_server, chromium):
         sign_in(page, server.url)
         page.focus("#added-list .edit-button")
         page.keyboard.press("Enter")
-        page.wait_for_function("document.activeElement && document.activeElement.id === 'html'")
+        page.wait_for_function("() => document.activeElement.id === 'html'")
         assert page.input_value("#html") == "<p>first words</p>"
         page.keyboard.press("Control+A")
         page.keyboard.type("<p>second words</p>")

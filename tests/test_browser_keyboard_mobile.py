@@ -32,8 +32,11 @@ WATCH_FOCUS = """() => {
   const selector = 'a[href], button, input:not([type=hidden]), textarea, select, summary, '
                  + '[tabindex]';
   const shown = el => el.checkVisibility({visibilityProperty: true, checkVisibilityCSS: true});
-  const controls = Array.from(document.querySelectorAll(selector)).filter(
+  const focusable = () => Array.from(document.querySelectorAll(selector)).filter(
     el => el.tabIndex >= 0 && !el.disabled && !el.closest('[inert]') && shown(el));
+  const controls = focusable();
+  // Volume bodies come in as focus moves down the page, each with controls of its own.
+  window.__focusableNow = () => focusable().length;
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
                    + ' "' + (el.textContent || el.value || '').trim().slice(0, 30) + '"';
   window.__controls = controls;
@@ -56,10 +59,10 @@ WATCH_FOCUS = """() => {
 def tab_through(page) -> None:
     """Press Tab until every control on the page has had focus (or twice round the page), and
     check each had a visible focus indicator."""
-    count = page.evaluate(WATCH_FOCUS)
-    assert count > 0
+    assert page.evaluate(WATCH_FOCUS) > 0
     presses = 0
-    while page.evaluate("window.__missing().length") and presses < 2 * count + 10:
+    while (page.evaluate("window.__missing().length")
+           and presses < 2 * page.evaluate("window.__focusableNow()") + 10):
         for _ in range(10):
             page.keyboard.press("Tab")
         presses += 10
