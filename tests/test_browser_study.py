@@ -57,9 +57,15 @@ def open_guide(context, url: str):
     return page
 
 
-def only_solo(page) -> None:
+def open_study(page) -> None:
+    """Open the flashcards and wait for the cards of every volume to be gathered."""
     page.click("#study-open")
-    page.wait_for_selector('#study-volumes input[value="vol-10"]', state="attached")
+    page.wait_for_function("() => / cards · /.test(document.getElementById('study-stats')"
+                           ".textContent)")
+
+
+def only_solo(page) -> None:
+    open_study(page)
     page.click(".study-picker summary")
     page.click('[data-pick="none"]')
     page.check('#study-volumes input[value="vol-10"]')
@@ -163,19 +169,20 @@ def test_due_count_survives_reload_and_moves_through_a_file(server, context, tmp
     page = context.new_page()
     page.clock.set_fixed_time(T0)
     page = open_guide(context, server.url + "/")
-    page.click("#study-open")
+    open_study(page)
     for grade in "3141413":  # some learning, some lapsed, some a week away
         page.keyboard.press("Space")
         page.keyboard.press(grade)
     page.clock.set_fixed_time(T0 + timedelta(hours=1))
     page.keyboard.press("Escape")
     page.keyboard.press("f")
+    page.wait_for_selector("#study-card:not([hidden])")
     before = stats(page)
     due = due_today(page)
     assert due >= 3
 
     page = open_guide(context, server.url + "/")
-    page.click("#study-open")
+    open_study(page)
     assert stats(page) == before
 
     with page.expect_download() as download:
@@ -188,7 +195,7 @@ def test_due_count_survives_reload_and_moves_through_a_file(server, context, tmp
 
     page.evaluate("localStorage.clear()")
     page = open_guide(context, server.url + "/")
-    page.click("#study-open")
+    open_study(page)
     assert due_today(page) == 0
     page.set_input_files("#study-import-file", str(saved))
     page.wait_for_function("due => document.getElementById('study-stats').textContent"
