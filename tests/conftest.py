@@ -93,33 +93,41 @@ class ServerProcess:
             self.process.wait()
 
 
+def start_server(data_dir: Path, env: dict[str, str] | None = None,
+                 workers: int = 1) -> ServerProcess:
+    """The app in its own process (gunicorn, as in production), answering /healthz."""
+    port = free_port()
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in {"GITHUB_TOKEN", "GIST_ID", "OWNER_TOKEN"}}
+    environment |= {"STUDY_GUIDE_DATA_DIR": str(data_dir), "OWNER_TOKEN": OWNER_TOKEN}
+    environment |= env or {}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port",
+         str(port), "--workers", str(workers), "--threads", "4"],
+        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = ServerProcess(f"http://127.0.0.1:{port}", process)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("server exited: " + process.stderr.read().decode()[-2000:])
+        try:
+            if requests.get(server.url + "/healthz", timeout=1).ok:
+                return server
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError("server did not answer /healthz within 20 s")
+
+
 @pytest.fixture
 def run_server(data_dir: Path) -> Iterator[Callable[..., ServerProcess]]:
     """`run_server(env)`: the app in its own process (gunicorn, as in production)."""
     started: list[ServerProcess] = []
 
     def start(env: dict[str, str] | None = None, workers: int = 1) -> ServerProcess:
-        port = free_port()
-        environment = {key: value for key, value in os.environ.items()
-                       if key not in {"GITHUB_TOKEN", "GIST_ID", "OWNER_TOKEN"}}
-        environment |= {"STUDY_GUIDE_DATA_DIR": str(data_dir), "OWNER_TOKEN": OWNER_TOKEN}
-        environment |= env or {}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port",
-             str(port), "--workers", str(workers), "--threads", "4"],
-            cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        server = ServerProcess(f"http://127.0.0.1:{port}", process)
+        server = start_server(data_dir, env, workers)
         started.append(server)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError("server exited: " + process.stderr.read().decode()[-2000:])
-            try:
-                if requests.get(server.url + "/healthz", timeout=1).ok:
-                    return server
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not answer /healthz within 20 s")
+        return server
 
     yield start
     for server in started:

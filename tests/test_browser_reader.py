@@ -307,6 +307,7 @@ def question(page) -> str:
 
 def test_flashcards_schedule_and_survive_reloads(guide):
     context = guide.context()
+    context.clock.set_fixed_time("2026-05-04T12:00:00")  # "due today" away from midnight
     page = guide.open(context)
     page.keyboard.press("f")
     dialog = page.locator("#study-dialog")
@@ -323,31 +324,35 @@ def test_flashcards_schedule_and_survive_reloads(guide):
     page.keyboard.press("Space")
     assert page.locator("#study-a").is_visible()
     assert page.inner_text("#study-a") == "Gaussian noise, step by step."
-    page.keyboard.press("2")  # good
+    page.keyboard.press("3")  # good: its next learning step, in 10 minutes
     assert question(page) == "What is the score?"
-    page.keyboard.press("2")  # grading before the flip does nothing
+    page.keyboard.press("3")  # grading before the flip does nothing
     assert question(page) == "What is the score?"
     page.keyboard.press("Space")
     page.keyboard.press("1")  # again: it comes back in this round
     assert question(page) == "What is the score?"
     page.keyboard.press("Space")
-    page.keyboard.press("3")  # easy
+    page.keyboard.press("4")  # easy
     assert page.locator("#study-done").is_visible()
     assert "All caught up" in page.inner_text("#study-done")
+    assert "due in 10 minutes" in page.inner_text("#study-done")
 
-    cards = stored(page, "cards")
+    cards = stored(page, "fsrs")
     keys = {text: page.evaluate("t => StudyGuide.cardKey(t)", text)
             for text in ("What does the forward process add?", "What is the score?")}
-    assert {k: v["box"] for k, v in cards.items()} == {
-        keys["What does the forward process add?"]: 1, keys["What is the score?"]: 2}
-    assert cards[keys["What is the score?"]]["reviews"] == 2
+    assert {k: v["state"] for k, v in cards.items()} == {
+        keys["What does the forward process add?"]: "learning",
+        keys["What is the score?"]: "review"}
+    score = cards[keys["What is the score?"]]
+    assert score["reviews"] == 2
+    assert [(r["grade"], r["state"]) for r in score["log"]] == [(1, "new"), (4, "learning")]
     page.keyboard.press("Escape")
     assert not dialog.is_visible()
 
     page = guide.open(context)  # a reload keeps the choice of volumes and the schedule
     page.click("#study-open")
     assert page.inner_text("#study-picked").startswith("1 of")
-    assert "2 learned" in page.inner_text("#study-stats")
+    assert "1 due today · 0 new · 1 learned" in page.inner_text("#study-stats")
     assert page.locator("#study-done").is_visible()
     page.click("#study-ahead")
     assert question(page) == "What does the forward process add?"
@@ -365,7 +370,7 @@ def test_flashcards_schedule_and_survive_reloads(guide):
         page = guide.open(context)
         page.click("#study-open")
         assert page.inner_text("#study-picked").startswith("2 of")
-        assert "2 learned" in page.inner_text("#study-stats")
+        assert "1 due today · 1 new · 1 learned" in page.inner_text("#study-stats")
         assert question(page) == "New?"
 
 

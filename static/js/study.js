@@ -1,16 +1,16 @@
 // Reader tools: flashcard study mode over every `qa` card on the page (the f key and the
 // header's Flashcards button).
-// Scheduling is Leitner boxes: "again" puts a card back in box 0 (shown again this session),
-// "good" moves it up one box, "easy" two; box n comes back after INTERVAL_DAYS[n] days (the
-// only place they are written: the panel's hint is filled in from them).
-// Progress lives in localStorage under a hash of each card's question text, so cards keep
-// their progress when volumes are added, removed or renumbered.
+// Scheduling is FSRS (fsrs.js): four grades, again, hard, good and easy (keys 1-4), each
+// button showing when it would bring the card back. Progress (study-store.js) is one record
+// per card keyed by a hash of its question text, so cards keep their progress when volumes are
+// added, removed or renumbered. SG.study gives study-export.js the whole deck.
 (function study(SG) {
   "use strict";
 
-  var INTERVAL_DAYS = [0, 1, 3, 7, 16, 35];
-  var TOP_BOX = INTERVAL_DAYS.length - 1;
-  var DAY = 24 * 60 * 60 * 1000;
+  var FSRS = SG.fsrs;
+  var store = SG.studyStore;
+  var GRADES = ["again", "hard", "good", "easy"];
+  var DAY = FSRS.DAY;
   var AGAIN_GAP = 3;  // an "again" card returns after this many other cards
 
   var dialog = document.getElementById("study-dialog");
@@ -18,13 +18,10 @@
   if (!dialog) return;
   var els = {};
   ["picked", "volumes", "stats", "card", "where", "q", "a", "actions", "flip", "grades", "done",
-    "done-text", "ahead", "intervals"].forEach(function (name) {
+    "done-text", "ahead", "retention"].forEach(function (name) {
     els[name] = document.getElementById("study-" + name);
   });
-  if (els.intervals) {
-    var later = INTERVAL_DAYS.slice(1);  // box 0 is this session
-    els.intervals.textContent = later.slice(0, -1).join(", ") + " and " + later[later.length - 1];
-  }
+  if (els.retention) els.retention.textContent = Math.round(FSRS.config.retention * 100) + "%";
 
   // cyrb53: a fast 53-bit string hash; collisions among a few thousand questions are negligible.
   function hash(text) {
@@ -66,16 +63,9 @@
     return cards;
   }
 
-  function loadProgress() {
-    var stored = SG.load("cards", {});
-    return SG.isObject(stored) ? stored : {};
-  }
-  var progress = loadProgress();
+  var progress = store.load();
   function stateOf(card) {
-    var state = progress[card.key];
-    if (!SG.isObject(state)) return null;
-    var box = Math.min(TOP_BOX, Math.max(0, Math.floor(Number(state.box) || 0)));
-    return { box: box, due: Number(state.due) || 0, reviews: Number(state.reviews) || 0 };
+    return Object.prototype.hasOwnProperty.call(progress, card.key) ? progress[card.key] : null;
   }
 
   function excluded() {
@@ -109,16 +99,28 @@
     next(focusCard);
   }
 
+  // Due today: due before the coming midnight; retention: the share of review-state cards
+  // (not those still in their learning steps) recalled in the last 30 days' reviews.
   function stats() {
     var now = Date.now(), due = 0, fresh = 0, learned = 0, cards = chosenCards();
+    var midnight = new Date(now);
+    midnight.setHours(24, 0, 0, 0);
+    var reviewed = 0, recalled = 0;
     cards.forEach(function (c) {
       var state = stateOf(c);
       if (!state) fresh += 1;
-      else if (state.due <= now) due += 1;
+      else if (state.due < midnight.getTime()) due += 1;
       else learned += 1;
+      if (state) state.log.forEach(function (r) {
+        if (r.state !== "review" || r.time < now - 30 * DAY) return;
+        reviewed += 1;
+        if (r.grade > 1) recalled += 1;
+      });
     });
-    els.stats.textContent = cards.length + " cards · " + due + " due · " + fresh + " new · " +
-      learned + " learned" + (queue.length ? " · " + queue.length + " left in this round" : "");
+    els.stats.textContent = cards.length + " cards · " + due + " due today · " + fresh + " new · " +
+      learned + " learned · 30-day retention " +
+      (reviewed ? Math.round(100 * recalled / reviewed) + "%" : "–") +
+      (queue.length ? " · " + queue.length + " left in this round" : "");
   }
 
   function clone(source) {
@@ -174,16 +176,32 @@
       var state = stateOf(c);
       if (state) soonest = Math.min(soonest, state.due);
     });
-    var days = Math.max(1, Math.round((soonest - Date.now()) / DAY));
     els["done-text"].textContent = "All caught up: nothing is due in the chosen volumes. " +
-      "The next card is due in " + days + (days === 1 ? " day." : " days.");
+      "The next card is due in " + inWords(soonest - Date.now()) + ".";
     els.ahead.hidden = false;
     if (focusCard) els.ahead.focus();
+  }
+
+  function inWords(ms) {
+    var minutes = Math.max(1, Math.ceil(ms / 60000));
+    var hours = Math.round(minutes / 60), days = Math.max(1, Math.round(ms / DAY));
+    if (minutes < 60) return minutes + (minutes === 1 ? " minute" : " minutes");
+    if (hours < 24) return hours + (hours === 1 ? " hour" : " hours");
+    return days + (days === 1 ? " day" : " days");
   }
 
   function flip() {
     if (!card || flipped) return;
     flipped = true;
+    var now = Date.now();
+    var shown = FSRS.preview(stateOf(card) || FSRS.newCard(now), now);
+    GRADES.forEach(function (how, i) {
+      var button = els.grades.querySelector('[data-grade="' + how + '"]');
+      var label = FSRS.label(shown[i].interval);
+      button.querySelector(".grade-ivl").textContent = label;
+      button.setAttribute("aria-label", how.charAt(0).toUpperCase() + how.slice(1) + ", " +
+        "comes back in " + inWords(shown[i].interval) + " (key " + (i + 1) + ")");
+    });
     els.a.hidden = false;
     els.flip.hidden = true;
     els.grades.hidden = false;
@@ -192,14 +210,11 @@
 
   function grade(how) {
     if (!card || !flipped) return;
-    var state = stateOf(card) || { box: 0, due: 0, reviews: 0 };
-    var box = how === "again" ? 0 : Math.min(TOP_BOX, state.box + (how === "easy" ? 2 : 1));
-    progress = loadProgress();  // another tab may have studied meanwhile
-    progress[card.key] = { box: box, due: Date.now() + INTERVAL_DAYS[box] * DAY,
-      reviews: state.reviews + 1 };
-    SG.save("cards", progress);
+    progress = store.load();  // another tab may have studied meanwhile
+    var after = store.review(progress, card.key, GRADES.indexOf(how) + 1, Date.now());
     if (how === "again") queue.splice(Math.min(AGAIN_GAP, queue.length), 0, card);
-    SG.announce(how === "again" ? "Again: it comes back soon" : "Recorded: " + how);
+    SG.announce((how === "again" ? "Again" : "Recorded: " + how) + ", back in " +
+      inWords(after.interval));
     next(true);
   }
 
@@ -263,10 +278,11 @@
       // Space always means "show the answer" here, never "press the focused grade button".
       flip();
     } });
-  SG.shortcut({ keys: ["1", "2", "3"], within: dialog, description: "Flashcards: again, good, easy",
+  SG.shortcut({ keys: ["1", "2", "3", "4"], within: dialog,
+    description: "Flashcards: again, hard, good, easy (each button shows when the card returns)",
     order: 50, run: function (key, event) {
       if (onSummary(event) || !flipped) return false;
-      grade(["again", "good", "easy"][Number(key) - 1]);
+      grade(GRADES[Number(key) - 1]);
     } });
 
   SG.on("volume-loaded", function () { deck = null; });
@@ -285,11 +301,26 @@
   function start() {
     if (!dialog.open) return;
     if (!deck) deck = collect();
-    progress = loadProgress();
+    progress = store.load();
     renderPicker();
     startSession(false, true);
     if (!card && els.ahead.hidden) dialog.querySelector(".study-picker summary").focus();
   }
+
+  // For study-export.js: every card of the guide (call once every volume is in), a card's
+  // side as markup, and a fresh round after progress came in from a file.
+  SG.study = {
+    deck: function () { return deck || (deck = collect()); },
+    markup: function (el) {
+      var box = document.createElement("div");
+      box.appendChild(clone(el));
+      return box.innerHTML;
+    },
+    restart: function () {
+      progress = store.load();
+      if (dialog.open && deck) startSession(false, false);
+    }
+  };
   if (openButton) {
     openButton.hidden = false;
     openButton.addEventListener("click", SG.openStudy);
