@@ -65,9 +65,9 @@ def unwrap(text: str, format: str = "html") -> Unwrapped:
             _drop_surrounding_prose(result)
             _reduce_document(result)
             _unwrap_single_wrapper(result)
-            _take_leading_h1(result)
+            _take_leading_heading(result, LEADING_H1, "<h1>")
     if result.format == "markdown":
-        _take_leading_heading(result)
+        _take_leading_heading(result, MARKDOWN_HEADING, "# heading")
     result.content = result.content.strip("\n")
     return result
 
@@ -195,25 +195,15 @@ def _unwrap_single_wrapper(result: Unwrapped) -> None:
         return
 
 
-def _take_leading_h1(result: Unwrapped) -> None:
-    match = LEADING_H1.match(result.content)
+def _take_leading_heading(result: Unwrapped, pattern: re.Pattern[str], name: str) -> None:
+    """A heading opening the content is the volume's title: offer it and drop it."""
+    match = pattern.match(result.content)
     if not match:
         return
     heading = _text_of(match["text"])
     result.title = result.title or heading
     result.content = result.content[match.end():]
-    result.notes.append(f"Removed the leading <h1> ({heading[:80]}): the guide shows the "
-                        "volume's title itself.")
-
-
-def _take_leading_heading(result: Unwrapped) -> None:
-    match = MARKDOWN_HEADING.match(result.content)
-    if not match:
-        return
-    heading = match["text"].strip()
-    result.title = result.title or heading
-    result.content = result.content[match.end():]
-    result.notes.append(f"Removed the leading # heading ({heading[:80]}): the guide shows the "
+    result.notes.append(f"Removed the leading {name} ({heading[:80]}): the guide shows the "
                         "volume's title itself.")
 
 
