@@ -18,9 +18,9 @@ from study_guide.publish.asset_store import AssetStore
 
 # The reader's scripts, in the order the page loads them: core.js sets up what the features
 # share, then each feature comes after the ones it calls (see the top of core.js).
-READER_SCRIPTS = ("core.js", "links.js", "boxes.js", "sections.js", "contents.js", "progress.js",
-                  "print.js", "search.js", "search-panel.js", "fsrs.js", "study-store.js",
-                  "study.js", "study-export.js")
+READER_SCRIPTS = ("core.js", "links.js", "code-copy.js", "boxes.js", "sections.js",
+                  "contents.js", "progress.js", "print.js", "search.js", "search-panel.js",
+                  "fsrs.js", "study-store.js", "study.js", "study-export.js")
 STYLESHEET = "css/guide.css"
 ICON = "favicon.svg"
 

@@ -65,6 +65,27 @@ window.StudyGuide = (function core() {
     setTimeout(function () { live.textContent = text; }, 30);
   };
 
+  // Text to the clipboard: the async API where the page may use it, else a selected field and
+  // execCommand (permission refused, or file:// in some browsers). Resolves once copied.
+  SG.copyText = function (text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () { return fallbackCopy(text); });
+    }
+    return fallbackCopy(text);
+  };
+  function fallbackCopy(text) {
+    var field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.className = "visually-hidden";
+    document.body.appendChild(field);
+    field.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (error) { ok = false; }
+    field.remove();
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  }
+
   // --- dialogs: native <dialog> gives the focus trap, inert page and Escape ----------------
   SG.openDialog = function (dialog, focusTarget) {
     if (dialog.open) return;
