@@ -12,7 +12,9 @@ from study_guide.content.builtin import load_builtins
 from study_guide.content.highlight import TOKEN_CLASSES, guess_language
 from study_guide.content.prepare import prepare_volume
 from study_guide.content.sanitize import clean
+from study_guide.content.search import labelled_sections
 from study_guide.content.tex import find_formulas
+from study_guide.content.volume import safe_volume
 
 FOUR = (r"<p>The gradient $\nabla_\theta J(\theta)$ of the loss, the sum "
         r"$$\sum_{i=1}^{n} x_i^2$$, Pythagoras \(a^2+b^2\) and the scale "
@@ -171,3 +173,12 @@ def test_at_least_nine_in_ten_builtin_code_blocks_carry_tokens():
               for block in re.findall(r"<pre\b.*?</pre>", volume.html, re.DOTALL)]
     tokened = [block for block in blocks if '<span class="' in block]
     assert len(blocks) > 100 and len(tokened) >= 0.9 * len(blocks)
+
+
+def test_search_indexes_a_formulas_tex_and_its_plain_text():
+    prepared_html = prepared(r'<div class="sl">01 — Attention</div><p>The weights '
+                             r"\(\mathrm{softmax}(QK^\top/\sqrt{d_k})\) sum to one.</p>").html
+    volume = safe_volume({"id": "v", "number": "12", "html": prepared_html}, builtin=False)[0]
+    [section] = labelled_sections(volume)
+    assert section.words.count("softmax") == 2  # the MathML text and the TeX
+    assert {"sqrt", "top", "⊤"} <= set(section.words)
