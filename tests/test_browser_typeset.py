@@ -108,9 +108,9 @@ def test_keywords_are_painted_apart_and_copy_works_from_the_keyboard(served, chr
     colours = page.evaluate("""() => {
         const code = document.querySelector('#vol-10 pre code');
         const colour = el => getComputedStyle(el).color;
-        return [colour(code.querySelector('.k')), colour(code.querySelector('.n')),
+        return [colour(code.querySelector('.k')), colour(code.querySelector('.nf')),
                 colour(code)]; }""")
-    assert colours[0] != colours[2] and colours[0] != colours[1], colours
+    assert colours[0] != colours[2] and colours[1] != colours[2], colours
     button = page.locator("#vol-10 .code-box .code-copy")
     assert button.count() == 1 and button.get_attribute("aria-label") == "Copy the code"
     button.focus()

@@ -10,9 +10,10 @@ more, and for Python the block also compiles.
 from __future__ import annotations
 
 import ast
+import io
 import warnings
+from collections.abc import Iterator
 
-from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import (
@@ -25,7 +26,7 @@ from pygments.lexers import (
     YamlLexer,
 )
 from pygments.lexers.special import OutputLexer
-from pygments.token import STANDARD_TYPES
+from pygments.token import STANDARD_TYPES, Name, Operator, Punctuation, Text, Whitespace
 
 LEXERS: dict[str, type[Lexer]] = {
     "python": PythonLexer, "bash": BashLexer, "shell": BashLexer, "json": JsonLexer,
@@ -35,6 +36,9 @@ LEXERS: dict[str, type[Lexer]] = {
 # The classes Pygments writes for its token types: the sanitizer keeps exactly these on
 # `span` inside `pre code`.
 TOKEN_CLASSES = frozenset(name for name in STANDARD_TYPES.values() if name)
+# Tokens the stylesheet leaves in the block's text colour: written as plain text, not spans,
+# which keeps a highlighted block about half the size.
+UNCOLOURED = {Name, Operator, Punctuation, Text, Whitespace}
 GUESSES: dict[str, type[Lexer]] = {"python": PythonLexer, "bash": BashLexer}
 GUESS_THRESHOLD = 0.9
 
@@ -48,7 +52,14 @@ def highlight(code: str, language: str) -> str | None:
         return None
     # Keep the text exactly: no newline stripped or added, tabs as they are.
     lexer = lexer_class(stripnl=False, ensurenl=False)
-    return pygments_highlight(code, lexer, _FORMATTER)
+    out = io.StringIO()
+    _FORMATTER.format(_coloured(lexer.get_tokens(code)), out)
+    return out.getvalue()
+
+
+def _coloured(tokens: Iterator[tuple[object, str]]) -> Iterator[tuple[object, str]]:
+    for token_type, value in tokens:
+        yield (Text if token_type in UNCOLOURED else token_type), value
 
 
 def guess_language(code: str) -> str | None:

@@ -52,7 +52,8 @@ def prepare_volume(payload: object, max_bytes: int, *,
     try:
         safe, report = clean(html)
         typeset_html = typeset(safe)
-        safe = clean(typeset_html.html)[0]
+        if typeset_html.html != safe:
+            safe = clean(typeset_html.html)[0]
     except MarkupTooDeep as exc:
         raise VolumeError(str(exc)) from exc
     report.notes = unwrapped.notes + typeset_html.notes
@@ -79,5 +80,8 @@ class _VisibleContent(HTMLParser):
 def has_content(html: str) -> bool:
     """True when sanitized HTML still shows something: text or a drawing."""
     parser = _VisibleContent()
-    parser.feed(html)
+    for start in range(0, len(html), 4096):  # visible content comes early: stop there
+        parser.feed(html[start:start + 4096])
+        if parser.found:
+            break
     return parser.found
