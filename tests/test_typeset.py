@@ -182,3 +182,20 @@ def test_search_indexes_a_formulas_tex_and_its_plain_text():
     [section] = labelled_sections(volume)
     assert section.words.count("softmax") == 2  # the MathML text and the TeX
     assert {"sqrt", "top", "⊤"} <= set(section.words)
+
+
+def test_typesetting_is_bounded_per_volume():
+    many = prepared("<p>" + "$a$ " * 2050 + "</p>")
+    assert many.html.count("<math") == 2000
+    assert many.report.notes == ["Only the first 2000 formulas were typeset; the others stay as "
+                                 "TeX. Split the volume to typeset them all."]
+    assert many.html.endswith("<math><semantics><mi>a</mi><annotation encoding=\"application/"
+                              "x-tex\">a</annotation></semantics></math> " + "$a$ " * 50
+                              + "</p>")
+    deep = prepared(r"<p>\(" + "x^{" * 150 + "y" + "}" * 150 + r"\)</p>")
+    assert "<math" not in deep.html and "nests more than 100 levels" in deep.report.notes[0]
+    code = "x = 1\n" * 20_000
+    long = prepared(f'<pre><code class="language-python">{code}</code></pre>'
+                    '<pre><code class="language-python">def f(): pass\n</code></pre>')
+    assert "<span" not in long.html
+    assert "Only the first 100,000 characters of code were coloured" in long.report.notes[0]

@@ -65,11 +65,11 @@ def _dollar_at(text: str, start: int) -> Formula | None:
     return Formula(start, end + 1, text[start + 1:end], display=False) if closes else None
 
 
-def find_formulas(text: str) -> list[Formula]:
-    """Every formula of a text, in order, none overlapping."""
-    found = []
+def find_formulas(text: str, limit: int | None = None) -> list[Formula]:
+    """The formulas of a text (the first `limit` of them), in order, none overlapping."""
+    found: list[Formula] = []
     position = 0
-    while match := OPENER.search(text, position):
+    while (limit is None or len(found) < limit) and (match := OPENER.search(text, position)):
         formula = formula_at(text, match.start())
         if formula is None:
             position = match.start() + 1
