@@ -13,19 +13,10 @@
     box.className = "code-box";
     pre.replaceWith(box);
     box.appendChild(pre);
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "code-copy no-print";
-    button.textContent = "Copy";
-    button.setAttribute("aria-label", "Copy the code");
-    button.addEventListener("click", function () {
-      SG.copyText(pre.textContent).then(function () {
-        button.textContent = "Copied";
-        SG.announce("Copied");
-        setTimeout(function () { button.textContent = "Copy"; }, 1500);
-      }, function () {
-        SG.announce("Copying is not allowed here: select the code and copy it");
-      });
+    var button = SG.copyButton("code-copy no-print", "Copy", "Copy the code", {
+      text: function () { return pre.textContent; },
+      shown: "Copied", said: "Copied",
+      failed: "Copying is not allowed here: select the code and copy it",
     });
     box.appendChild(button);
   }

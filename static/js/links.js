@@ -12,20 +12,12 @@
   function addLinkButton(stop) {
     if (!stop.el.classList.contains("sl") || stop.el.querySelector(".anchor-link")) return;
     var label = stop.el;
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "anchor-link";
-    button.textContent = "#";
-    button.setAttribute("aria-label", "Copy a link to this section");
+    var button = SG.copyButton("anchor-link", "#", "Copy a link to this section", {
+      text: function () { return sectionUrl(stop.id); },
+      shown: "✓", said: "Link copied", failed: "The link is in the address bar",
+    });
     button.addEventListener("click", function () {
       history.replaceState(null, "", "#" + stop.id);
-      SG.copyText(sectionUrl(stop.id)).then(function () {
-        button.textContent = "✓";
-        SG.announce("Link copied");
-        setTimeout(function () { button.textContent = "#"; }, 1500);
-      }, function () {
-        SG.announce("The link is in the address bar");
-      });
     });
     label.appendChild(button);
   }
