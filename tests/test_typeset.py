@@ -1,10 +1,12 @@
 """Formulas and code typeset when a volume is prepared and when the built-in volumes load:
 TeX to MathML, Pygments token spans, and the sanitizer keeping both and nothing more."""
 
+import base64
 import html as entities
 import re
 
 import pytest
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -199,3 +201,14 @@ def test_typesetting_is_bounded_per_volume():
                     '<pre><code class="language-python">def f(): pass\n</code></pre>')
     assert "<span" not in long.html
     assert "Only the first 100,000 characters of code were coloured" in long.report.notes[0]
+
+
+def test_the_download_carries_the_maths_font_only_when_a_volume_has_a_formula(client,
+                                                                            owner_headers):
+    font = (ROOT / "static" / "fonts" / "latin-modern-math-subset.woff2").read_bytes()
+    encoded = base64.b64encode(font).decode()
+    assert encoded not in client.get("/download").get_data(as_text=True)
+    response = client.post("/api/volumes", headers=owner_headers, json={
+        "number": "12", "title": "Maths", "html": r"<p>Loss \(\ell(y)\).</p>"})
+    assert response.status_code == 201
+    assert encoded in client.get("/download").get_data(as_text=True)
