@@ -1,4 +1,5 @@
-"""Prints the sanitizer's time for a 100 KB volume and the size of `/` and of the export, then
+"""Prints the sanitizer's time for a 100 KB volume, the time to prepare a 100 KB volume with 200
+formulas and 30 code blocks (bench/authoring.py), and the size of `/` and of the export, then
 the serving benchmarks of bench/serve.py.
 
 Run: make bench (or .venv/bin/python bench/run.py).
@@ -70,6 +71,10 @@ def main() -> None:
     print(f"{'measure':<34}{'value':>14}")
     print(f"{'sanitize 100 KB volume, median':<34}{median:>11.1f} ms")
     print(f"{'sanitize 100 KB volume, worst':<34}{worst:>11.1f} ms")
+    from authoring import formula_volume, time_prepare  # bench/authoring.py, beside this file
+
+    prepare = statistics.median(time_prepare(formula_volume()))
+    print(f"{'prepare 100 KB, 200 formulas':<34}{prepare:>11.1f} ms")
     for name, size in page_sizes().items():
         print(f"{name:<34}{size:>14,}")
     print(flush=True)

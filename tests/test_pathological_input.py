@@ -42,3 +42,16 @@ def test_hostile_input_is_refused_fast_and_clearly(server, owner_headers, name, 
     assert words in response.json()["error"]["message"]
     assert seconds < 2, f"{name} took {seconds:.2f} s"
     assert requests.get(server.url + "/healthz", timeout=5).json() == {"ok": True}
+
+
+@pytest.mark.parametrize("name, html", [
+    ("half a million formulas", "<p>" + "$a$ " * 480_000 + "</p>"),
+    ("a 1.9 MB code block", '<pre><code class="language-python">'
+     + "def f(x): return x\n" * 100_000 + "</code></pre>"),
+    ("formulas nested deep", "<p>" + (r"\(" + "x^{" * 400 + "}" * 400 + r"\) ") * 100 + "</p>"),
+])
+def test_heavy_maths_and_code_are_typeset_within_bounds(server, owner_headers, name, html):
+    response, _ = post(server, owner_headers, body(html))  # within post's 10 s timeout
+    assert response.status_code == 201, response.text[:300]
+    assert response.json()["report"]["notes"], name
+    assert requests.get(server.url + "/healthz", timeout=5).json() == {"ok": True}

@@ -9,13 +9,17 @@ from study_guide.content.sanitize import URL_SCHEMES, clean
 
 TAGS = ["div", "p", "span", "a", "b", "table", "tr", "td", "svg", "g", "text", "path",
         "script", "style", "img", "iframe", "math", "noscript", "template", "textarea",
-        "title", "form", "select", "option", "marker", "foreignObject", "li", "ul", "pre"]
+        "title", "form", "select", "option", "marker", "foreignObject", "li", "ul", "pre",
+        "mi", "mo", "mtext", "mrow", "mfrac", "semantics", "annotation", "annotation-xml",
+        "maction", "mglyph", "malignmark", "mtable", "mtd", "code"]
 ATTRIBUTES = ["href", "src", "style", "class", "id", "onclick", "onload", "onerror",
-              "viewBox", "fill", "marker-end", "xlink:href", "title", "formaction"]
+              "viewBox", "fill", "marker-end", "xlink:href", "title", "formaction", "encoding",
+              "display", "mathvariant", "stretchy"]
 VALUES = ["javascript:alert(1)", " JaVaScRiPt:x", "data:text/html,x", "https://a.example/",
           "#x", "mailto:a@b.c", "url(#x)", "url(https://e.example)", "color: red",
           "position: fixed", "sl card", "x\" onclick=\"y", "</p><script>", "&#106;avascript:",
-          "0 0 10 10", "vbscript:x", "/rel", ""]
+          "0 0 10 10", "vbscript:x", "/rel", "text/html", "application/x-tex", "block", "k nf",
+          ""]
 VOID = {"br", "hr", "img", "input", "meta", "link", "col", "wbr", "area", "base", "embed",
         "source", "track"}
 

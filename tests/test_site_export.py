@@ -22,7 +22,9 @@ from study_guide.cli import export_site
 
 BEARER = {"Authorization": f"Bearer {OWNER_TOKEN}"}
 ADDED = {"number": "12", "title": "Diffusion Models",
-         "html": '<div class="sl">01 — The Forward Process</div><p>zebrafinch noise</p>'}
+         "html": '<div class="sl">01 — The Forward Process</div><p>zebrafinch noise</p>'
+                 r"<p>Its variance \(\sigma_t^2\) grows.</p>"
+                 '<pre><code class="language-python">def step(x):\n    return x\n</code></pre>'}
 URLS = re.compile(r'<(?:link|script|a)\b[^>]*?\b(?:href|src)="([^"#][^"]*)"')
 
 
@@ -73,6 +75,17 @@ def test_stylesheet_fonts_and_search_index_resolve_inside_the_folder(site):
                           html).group(1)
     index = json.loads((site / index_url).read_text())
     assert ["vol-12", "XII", "Diffusion Models"] in index["volumes"]
+
+
+def test_formulas_and_code_are_typeset_in_the_site(site):
+    html = (site / "index.html").read_text()
+    bodies = [(site / url).read_text() for url in re.findall(r'data-body="([^"]+)"', html)]
+    added = next(body for body in bodies if "zebrafinch" in body)
+    assert '<annotation encoding="application/x-tex">\\sigma_t^2</annotation>' in added
+    assert '<span class="k">def</span>' in added
+    assert all('<span class="k">' in body for body in bodies if "<pre>" in body)
+    assert any(font.name.startswith("latin-modern-math-subset.")
+               for font in (site / "assets" / "fonts").iterdir())
 
 
 def test_download_is_the_standalone_file_beside_the_page(site):

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
+from study_guide.content.sanitize import clean
+from study_guide.content.typeset import typeset
 from study_guide.content.volume import Volume, VolumeError, safe_volume
 
 METADATA = re.compile(r"\A\s*<!--(.*?)-->", re.DOTALL)
@@ -44,12 +47,23 @@ def parse_builtin(text: str, name: str) -> dict:
             "html": text[match.end():].strip()}
 
 
+def typeset_record(record: dict) -> dict:
+    """The record with its formulas and code typeset, as an add would store them."""
+    return record | {"html": _typeset_html(record["html"])}
+
+
+@lru_cache(maxsize=32)
+def _typeset_html(html: str) -> str:
+    # Once per process and content: each app the process makes (tests make many) reuses it.
+    return typeset(clean(html)[0]).html
+
+
 def load_builtins(directory: Traversable | None = None) -> list[Volume]:
-    """Every built-in volume in the folder, sanitized, in number order."""
+    """Every built-in volume in the folder, sanitized and typeset, in number order."""
     volumes = []
     for path in builtin_files(directory):
         record = parse_builtin(path.read_text(encoding="utf-8"), path.name)
-        volumes.append(safe_volume(record, builtin=True)[0])
+        volumes.append(safe_volume(typeset_record(record), builtin=True)[0])
     return sorted(volumes, key=lambda v: v.sort_key)
 
 
@@ -71,11 +85,15 @@ def structure(html: str) -> dict[str, int]:
 
 
 def check_file(path: Traversable) -> int:
-    """Print what the sanitizer removes from a built-in file and its structure; 0 when clean."""
+    """Print what the sanitizer removes from a built-in file, as written and once typeset, and
+    its structure; 0 when clean."""
     record = parse_builtin(path.read_text(encoding="utf-8"), path.name)
     volume, report = safe_volume(record, builtin=True)
+    typeset_report = safe_volume(typeset_record(record), builtin=True)[1]
     print(f"{path.name}: volume {volume.number} ({volume.numeral}) — {volume.title}")
     print("sanitizer removed:", json.dumps(report.as_dict()) if report.changed else "nothing")
+    if typeset_report.changed:
+        print("sanitizer removed once typeset:", json.dumps(typeset_report.as_dict()))
     for name, count in structure(record["html"]).items():
         print(f"  {name}: {count}")
-    return 1 if report.changed else 0
+    return 1 if report.changed or typeset_report.changed else 0

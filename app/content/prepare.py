@@ -1,6 +1,6 @@
 """One pipeline from what the owner sends to what is stored: fields checked, the paste
-unwrapped, Markdown converted, HTML sanitized. Preview, add and edit all run it, so a preview
-is exactly what an add then stores."""
+unwrapped, Markdown converted, HTML sanitized, formulas and code typeset (and sanitized
+again). Preview, add and edit all run it, so a preview is exactly what an add then stores."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from study_guide.content.fields import MAX_TITLE, check_title, validate_fields
 from study_guide.content.markdown import markdown_to_html
 from study_guide.content.sanitize import MarkupTooDeep, Report, clean
+from study_guide.content.typeset import typeset
 from study_guide.content.unwrap import unwrap
 from study_guide.content.volume import VolumeError
 
@@ -50,9 +51,12 @@ def prepare_volume(payload: object, max_bytes: int, *,
             else unwrapped.content)
     try:
         safe, report = clean(html)
+        typeset_html = typeset(safe)
+        if typeset_html.html != safe:
+            safe = clean(typeset_html.html)[0]
     except MarkupTooDeep as exc:
         raise VolumeError(str(exc)) from exc
-    report.notes = unwrapped.notes
+    report.notes = unwrapped.notes + typeset_html.notes
     if not has_content(safe):
         raise VolumeError("Nothing is left after sanitizing: the HTML held only markup "
                           "that is not allowed (see the report). Paste the volume's "
@@ -76,5 +80,8 @@ class _VisibleContent(HTMLParser):
 def has_content(html: str) -> bool:
     """True when sanitized HTML still shows something: text or a drawing."""
     parser = _VisibleContent()
-    parser.feed(html)
+    for start in range(0, len(html), 4096):  # visible content comes early: stop there
+        parser.feed(html[start:start + 4096])
+        if parser.found:
+            break
     return parser.found

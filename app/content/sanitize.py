@@ -16,6 +16,14 @@ from dataclasses import dataclass, field
 
 import nh3
 
+from study_guide.content.highlight import TOKEN_CLASSES
+from study_guide.content.mathml import (
+    MATHML_ATTRIBUTES,
+    MATHML_DROP_WITH_CONTENT,
+    MATHML_TAGS,
+    TEX_ENCODING,
+)
+
 HTML_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
     "details", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "hr", "i",
@@ -29,8 +37,8 @@ SVG_TAGS = {
 }
 # Tags whose content is dropped along with the tag: never text a reader should see.
 DROP_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed", "noscript",
-                     "textarea", "select", "option", "math", "foreignObject", "xmp", "noembed",
-                     "noframes", "plaintext"}
+                     "textarea", "select", "option", "foreignObject", "xmp", "noembed",
+                     "noframes", "plaintext"} | MATHML_DROP_WITH_CONTENT
 
 GLOBAL_ATTRIBUTES = {"id", "style", "title", "role", "lang", "dir", "aria-label",
                      "aria-hidden", "aria-describedby", "aria-labelledby"}
@@ -66,6 +74,7 @@ TAG_ATTRIBUTES: dict[str, set[str]] = {
 }
 for _tag in SVG_TAGS - {"svg", "marker", "linearGradient", "radialGradient", "stop"}:
     TAG_ATTRIBUTES[_tag] = SVG_PRESENTATION | SVG_GEOMETRY
+TAG_ATTRIBUTES |= MATHML_ATTRIBUTES
 
 # The design system's classes (docs/design-system.md); every other class is removed.
 DESIGN_CLASSES = {
@@ -78,6 +87,9 @@ CODE_CLASSES = {f"language-{name}" for name in (
     "python", "bash", "shell", "text", "json", "yaml", "javascript", "sql", "toml", "plaintext")}
 ALLOWED_CLASSES = {tag: DESIGN_CLASSES for tag in HTML_TAGS - {"code"}}
 ALLOWED_CLASSES["code"] = DESIGN_CLASSES | CODE_CLASSES
+# Pygments' token classes, written by highlight.py into `pre code`; the stylesheet colours them
+# only there.
+ALLOWED_CLASSES["span"] = DESIGN_CLASSES | TOKEN_CLASSES
 
 CSS_PROPERTIES = {
     "color", "background", "background-color", "border", "border-top", "border-right",
@@ -252,6 +264,8 @@ def clean(html: str, id_prefix: str = "") -> tuple[str, Report]:
             return _clean_style(value, rename, removed_styles)
         if attribute == "href":
             return _safe_href(value, rename)
+        if attribute == "encoding":
+            return value if value == TEX_ENCODING else None
         if attribute in SVG_PRESENTATION and "\\" in value:
             return None  # presentation attributes are CSS: escapes could spell url(
         if "url(" in value.lower():
@@ -276,8 +290,8 @@ def _allowlisted(html: str, attribute_filter: Callable[[str, str, str], str | No
                  ) -> str:
     return nh3.clean(
         html,
-        tags=HTML_TAGS | SVG_TAGS,
-        clean_content_tags=DROP_WITH_CONTENT - (HTML_TAGS | SVG_TAGS),
+        tags=HTML_TAGS | SVG_TAGS | MATHML_TAGS,
+        clean_content_tags=DROP_WITH_CONTENT - (HTML_TAGS | SVG_TAGS | MATHML_TAGS),
         attributes=TAG_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
         attribute_filter=attribute_filter,

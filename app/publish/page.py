@@ -18,10 +18,14 @@ from study_guide.publish.asset_store import AssetStore
 
 # The reader's scripts, in the order the page loads them: core.js sets up what the features
 # share, then each feature comes after the ones it calls (see the top of core.js).
-READER_SCRIPTS = ("core.js", "links.js", "boxes.js", "sections.js", "contents.js", "progress.js",
-                  "print.js", "search.js", "search-panel.js", "fsrs.js", "study-store.js",
-                  "study.js", "study-export.js")
+READER_SCRIPTS = ("core.js", "links.js", "code-copy.js", "boxes.js", "sections.js",
+                  "contents.js", "progress.js", "print.js", "search.js", "search-panel.js",
+                  "fsrs.js", "study-store.js", "study.js", "study-export.js")
 STYLESHEET = "css/guide.css"
+MATHS_FONT = "fonts/latin-modern-math-subset.woff2"
+# What the standalone file carries instead of the maths font when no volume has a formula: an
+# empty font, which no text asks for (a formula is the only thing set in it).
+NO_FONT = "data:font/woff2;base64,"
 ICON = "favicon.svg"
 
 
@@ -87,8 +91,10 @@ class GuidePage:
     def for_standalone(cls, volumes: list[Volume], *, assets: AssetStore,
                        saved_on: date) -> GuidePage:
         """Everything inside the one file: styles with their fonts, scripts, index, bodies."""
+        has_maths = any("<math" in volume.html for volume in volumes)
         embedded = Embedded(
-            css=assets.stylesheet(STYLESHEET, assets.data_url),
+            css=assets.stylesheet(STYLESHEET, lambda font: NO_FONT if font == MATHS_FONT
+                                  and not has_maths else assets.data_url(font)),
             scripts=[assets.source(f"js/{name}").decode("utf-8") for name in READER_SCRIPTS],
             icon=assets.data_url(ICON),
             search_index=index_json(volumes),

@@ -1,4 +1,5 @@
-// Reader tools: boxes that scroll sideways (diagrams, tables, code) take keyboard focus.
+// Reader tools: boxes that scroll sideways (diagrams, tables, code, display formulas) take
+// keyboard focus.
 // On phones nearly all of them scroll, so all take it. Wider, only those that overflow do;
 // measuring them lays them out, so each volume is measured when it first renders
 // (content-visibility), never all at once.
@@ -6,7 +7,7 @@
   "use strict";
 
   var NARROW = window.matchMedia("(max-width: 640px)");
-  var SCROLL_BOXES = "figure.diagram, table, pre, .fml";
+  var SCROLL_BOXES = "figure.diagram, table, pre, .fml, math[display=block]";
   var rendered = new Set();
   function reachable(box, on) {
     if (on && !box.hasAttribute("tabindex")) {

@@ -6,45 +6,18 @@
   function sectionUrl(id) {
     return location.href.split("#")[0] + "#" + id;
   }
-  function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text).catch(function () { return fallbackCopy(text); });
-    }
-    return fallbackCopy(text);
-  }
-  function fallbackCopy(text) {
-    // Without the async clipboard API (permission refused, file:// in some browsers).
-    var field = document.createElement("textarea");
-    field.value = text;
-    field.setAttribute("readonly", "");
-    field.className = "visually-hidden";
-    document.body.appendChild(field);
-    field.select();
-    var ok = false;
-    try { ok = document.execCommand("copy"); } catch (error) { ok = false; }
-    field.remove();
-    return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
-  }
   function addLinkButtons() {
     SG.stops.forEach(addLinkButton);
   }
   function addLinkButton(stop) {
     if (!stop.el.classList.contains("sl") || stop.el.querySelector(".anchor-link")) return;
     var label = stop.el;
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "anchor-link";
-    button.textContent = "#";
-    button.setAttribute("aria-label", "Copy a link to this section");
+    var button = SG.copyButton("anchor-link", "#", "Copy a link to this section", {
+      text: function () { return sectionUrl(stop.id); },
+      shown: "✓", said: "Link copied", failed: "The link is in the address bar",
+    });
     button.addEventListener("click", function () {
       history.replaceState(null, "", "#" + stop.id);
-      copyText(sectionUrl(stop.id)).then(function () {
-        button.textContent = "✓";
-        SG.announce("Link copied");
-        setTimeout(function () { button.textContent = "#"; }, 1500);
-      }, function () {
-        SG.announce("The link is in the address bar");
-      });
     });
     label.appendChild(button);
   }
