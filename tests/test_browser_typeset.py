@@ -28,7 +28,8 @@ MATHS = {
              '<pre><code class="language-python">def scale(x):\n    return x * 2\n</code></pre>'
              '<div class="sl">03 — Flashcards</div>'
              '<div class="qa"><div class="qa-q">How does attention scale its scores?</div>'
-             r'<div class="qa-a">By \(\frac{1}{\sqrt{d_k}}\).</div></div>'),
+             r'<div class="qa-a">By \(\frac{1}{\sqrt{d_k}}\):'
+             '<pre><code class="language-python">scores / d_k ** 0.5\n</code></pre></div></div>'),
 }
 CODE = "def scale(x):\n    return x * 2\n"
 
@@ -111,8 +112,10 @@ def test_keywords_are_painted_apart_and_copy_works_from_the_keyboard(served, chr
         return [colour(code.querySelector('.k')), colour(code.querySelector('.nf')),
                 colour(code)]; }""")
     assert colours[0] != colours[2] and colours[1] != colours[2], colours
-    button = page.locator("#vol-10 .code-box .code-copy")
-    assert button.count() == 1 and button.get_attribute("aria-label") == "Copy the code"
+    buttons = page.locator("#vol-10 .code-box .code-copy")
+    assert buttons.count() == 2  # one per code block: the section's and the flashcard's
+    button = buttons.first
+    assert button.get_attribute("aria-label") == "Copy the code"
     button.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.querySelector('#vol-10 .code-copy').textContent"
@@ -130,7 +133,7 @@ def test_copy_falls_back_without_the_clipboard_api(served, chromium):
     page.goto(served["export"])
     page.wait_for_function("() => typeof (window.StudyGuide || {}).loadAll === 'function'")
     page.evaluate("() => StudyGuide.loadAll().then(() => true)")
-    page.locator("#vol-10 .code-copy").focus()
+    page.locator("#vol-10 .code-copy").first.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.querySelector('#vol-10 .code-copy').textContent"
                            " === 'Copied'")
@@ -162,6 +165,9 @@ def test_a_flashcard_answer_shows_its_formula_rendered(served, chromium):
         const r = m.getBoundingClientRect(); return [r.width, r.height]; }""")
     assert box[0] > 0 and box[1] > 0
     assert "\\frac" not in page.inner_text("#study-a")
+    # The answer's code is shown, without the page's Copy button (a clone has no listener).
+    assert page.inner_text("#study-a pre").strip() == "scores / d_k ** 0.5"
+    assert page.locator("#study-a button").count() == 0
     page.context.close()
 
 

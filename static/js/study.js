@@ -124,15 +124,18 @@
   }
 
   function clone(source) {
-    // The card's own (already sanitized) markup, without ids that would repeat on the page.
+    // The card's own (already sanitized) markup, without ids that would repeat on the page,
+    // and without the page's buttons (a Copy button on code): a clone has no listeners.
     var copy = document.createDocumentFragment();
     if (!source) return copy;
     source.childNodes.forEach(function (node) {
+      if (node.nodeType === 1 && node.matches("button")) return;
       var twin = node.cloneNode(true);
       if (twin.nodeType === 1) {
         twin.removeAttribute("id");
-        Array.prototype.forEach.call(twin.querySelectorAll("[id]"), function (el) {
-          el.removeAttribute("id");
+        Array.prototype.forEach.call(twin.querySelectorAll("[id], button"), function (el) {
+          if (el.matches("button")) el.remove();
+          else el.removeAttribute("id");
         });
       }
       copy.appendChild(twin);
