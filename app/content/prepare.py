@@ -4,12 +4,14 @@ is exactly what an add then stores."""
 
 from __future__ import annotations
 
+import html as entities
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
+from study_guide.content.budget import Deadline, TooComplex
 from study_guide.content.fields import MAX_TITLE, check_title, validate_fields
 from study_guide.content.markdown import markdown_to_html
 from study_guide.content.sanitize import MarkupTooDeep, Report, clean
+from study_guide.content.tags import tags, without_tags
 from study_guide.content.unwrap import unwrap
 from study_guide.content.volume import VolumeError
 
@@ -34,6 +36,7 @@ class PreparedVolume:
 def prepare_volume(payload: object, max_bytes: int, *,
                    require_title: bool = True) -> PreparedVolume:
     """`require_title=False` for a draft, whose title the owner may still type."""
+    deadline = Deadline()
     fields = validate_fields(payload)
     size = len(fields.text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
@@ -49,9 +52,11 @@ def prepare_volume(payload: object, max_bytes: int, *,
     html = (markdown_to_html(unwrapped.content) if unwrapped.format == "markdown"
             else unwrapped.content)
     try:
-        safe, report = clean(html)
+        safe, report = clean(html, deadline=deadline)
     except MarkupTooDeep as exc:
         raise VolumeError(str(exc)) from exc
+    except TooComplex as exc:
+        raise VolumeError(str(exc), status=422, code="too_complex") from exc
     report.notes = unwrapped.notes
     if not has_content(safe):
         raise VolumeError("Nothing is left after sanitizing: the HTML held only markup "
@@ -61,20 +66,8 @@ def prepare_volume(payload: object, max_bytes: int, *,
                           unwrapped.content)
 
 
-class _VisibleContent(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found = False
-
-    def handle_data(self, data: str) -> None:
-        self.found = self.found or bool(data.strip())
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.found = self.found or tag in {"svg", "hr"}
-
-
 def has_content(html: str) -> bool:
     """True when sanitized HTML still shows something: text or a drawing."""
-    parser = _VisibleContent()
-    parser.feed(html)
-    return parser.found
+    if any(name.lower() in {"svg", "hr"} for closing, name, _ in tags(html) if not closing):
+        return True
+    return bool(entities.unescape(without_tags(html)).strip())

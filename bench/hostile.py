@@ -1,0 +1,185 @@
+"""Hostile input: how long each worst case takes at 100 KB and at 1 MB on every path that reads
+HTML, printed as one table.
+
+    prepare  `prepare_volume` in this process: what preview, add and edit run
+    http     `POST /api/volumes/preview` on `study-guide serve` (local store), owner token
+    gist     the case written into the gist from outside (tests/fake_gist.py), then the first
+             `GET /` of a fresh app reading it: the stored volume is sanitized on the way
+
+Each cell is seconds and what came back (ok, or the status/code of the refusal); a case that
+runs past BENCH_HOSTILE_CAP seconds (30) is stopped and shown as ">30". The issue's goal:
+every 1 MB cell within 2 s, and at most 20x its 100 KB cell.
+
+Run: .venv/bin/python bench/hostile.py [--paths prepare,http,gist] [--cases WORDS;...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
+
+from serve import BEARER, app_env, fake_github, gist_env, start_app  # noqa: E402
+
+CAP = float(os.environ.get("BENCH_HOSTILE_CAP", "30"))
+SIZES = {"100 KB": 100 * 1024, "1 MB": 1024 * 1024}
+
+
+def _fill(head: str, unit: Callable[[int], str], tail: str, size: int) -> str:
+    """`head`, then `unit(i)` for i = 0, 1, ... until `size` bytes, then `tail`."""
+    parts, total, index = [head], len(head) + len(tail), 0
+    while total < size:
+        part = unit(index)
+        parts.append(part)
+        total += len(part)
+        index += 1
+    return "".join(parts) + tail
+
+
+# name -> size -> HTML. The unit sizes give the issue's counts at 1 MB (50,000 attributes,
+# 200,000 entities, 40,000 paths, 100,000 <p>, 50,000 comments) and a tenth of them at 100 KB.
+CASES: dict[str, Callable[[int], str]] = {
+    "url( in style attribute": lambda n: _fill(
+        '<p style="background: ', lambda i: "url(", '">x</p>', n),
+    "url( in <style>": lambda n: _fill(
+        "<style>p { background: ", lambda i: "url(", "</style><p>x</p>", n),
+    "/* in style attribute": lambda n: _fill(
+        '<p style="color: red; ', lambda i: "/* ", '">x</p>', n),
+    "50,000 attributes": lambda n: _fill(
+        "<p", lambda i: f' a{i:07d}="v{i % 10:08d}"', ">x</p>", n),
+    "one 1 MB attribute": lambda n: _fill('<p title="', lambda i: "a" * 1000, '">x</p>', n),
+    "50,000 unclosed comments": lambda n: _fill("<p>x</p>", lambda i: "<!-- unclosed  ", "", n),
+    "200,000 entities": lambda n: _fill(
+        "<p>", lambda i: ("&amp;", "&#60;", "&lt;;", "&#x3;")[i % 4], "</p>", n),
+    "SVG of 40,000 paths": lambda n: _fill(
+        '<svg viewBox="0 0 9 9">', lambda i: '<path d="M0 0L9 9"/>', "</svg>", n),
+    "100,000 unclosed <p>": lambda n: _fill("", lambda i: "<p>unclos", "", n),
+}
+
+
+def payload(html: str) -> dict:
+    return {"number": "77", "title": "Hostile", "html": html}
+
+
+def _in_child(work: Callable[[], str], queue: multiprocessing.Queue) -> None:
+    started = time.perf_counter()
+    try:
+        outcome = work()
+    except Exception as exc:  # noqa: BLE001  the refusal is what is measured
+        outcome = f"{getattr(exc, 'status', '')} {getattr(exc, 'code', type(exc).__name__)}"
+    queue.put((time.perf_counter() - started, outcome.strip()))
+
+
+def capped(work: Callable[[], str]) -> tuple[float | None, str]:
+    """Run `work` in a forked process, stopped at CAP seconds: (seconds or None, outcome)."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_in_child, args=(work, queue))
+    child.start()
+    child.join(CAP)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return None, "stopped"
+    return queue.get()
+
+
+def via_prepare(html: str) -> tuple[float | None, str]:
+    from study_guide.content.prepare import prepare_volume
+
+    return capped(lambda: (prepare_volume(payload(html), 2 * 1024 * 1024), "ok")[1])
+
+
+def via_http(url: str, html: str) -> tuple[float | None, str]:
+    started = time.perf_counter()
+    try:
+        answer = requests.post(url + "/api/volumes/preview", json=payload(html), headers=BEARER,
+                               timeout=CAP)
+    except requests.RequestException as exc:
+        return None, type(exc).__name__
+    seconds = time.perf_counter() - started
+    if answer.status_code == 200:
+        return seconds, "ok"
+    code = answer.json().get("error", {}).get("code", "") if answer.headers.get(
+        "Content-Type", "").startswith("application/json") else ""
+    return seconds, f"{answer.status_code} {code}"
+
+
+def via_gist(html: str, work: Path) -> tuple[float | None, str]:
+    """The case as a record written into the gist by another client; a fresh app's first
+    `GET /` (and `/healthz` before it) reads and sanitizes it."""
+    from study_guide.storage.document import FILENAME
+
+    record = {"id": "outside-1", "number": "77", "title": "Hostile", "html": html,
+              "added_at": "2026-01-01T00:00:00Z"}
+    document = json.dumps({"format": 1, "volumes": [record]})
+    with tempfile.TemporaryDirectory(dir=work) as data, fake_github(document) as fake:
+        env = app_env(Path(data)) | gist_env(fake, 30)
+
+        def first_view() -> str:
+            from study_guide import create_app
+
+            client = create_app(env).test_client()
+            status = client.get("/").status_code
+            return "ok" if status == 200 else str(status)
+
+        return capped(first_view)
+
+
+def cell(result: tuple[float | None, str]) -> str:
+    seconds, outcome = result
+    shown = f">{CAP:.0f}" if seconds is None else f"{seconds:.2f}"
+    return f"{shown} {outcome}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--paths", default="prepare,http,gist")
+    parser.add_argument("--cases", default="", help="words of the case names, ;-separated")
+    args = parser.parse_args(argv)
+    paths = args.paths.split(",")
+    cases = [name for name in CASES
+             if not args.cases or any(word in name for word in args.cases.split(";"))]
+    columns = [f"{path} {size}" for path in paths for size in SIZES]
+    print(f"{'case':<26}" + "".join(f"{column:>20}" for column in columns), flush=True)
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        server = None
+        if "http" in paths:
+            server, _ = start_app(work / "http-data", ready_path="/healthz")
+        try:
+            for name in cases:
+                cells = []
+                for path in paths:
+                    for size in SIZES.values():
+                        html = CASES[name](size)
+                        if path == "prepare":
+                            cells.append(cell(via_prepare(html)))
+                        elif path == "gist":
+                            cells.append(cell(via_gist(html, work)))
+                        else:
+                            result = via_http(server.url, html)
+                            if result[0] is None:  # a stuck worker: start afresh
+                                server.stop()
+                                server, _ = start_app(work / "http-data", ready_path="/healthz")
+                            cells.append(cell(result))
+                print(f"{name:<26}" + "".join(f"{c:>20}" for c in cells), flush=True)
+        finally:
+            if server is not None:
+                server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
