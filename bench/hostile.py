@@ -30,42 +30,11 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
+from hostile_cases import CASES  # noqa: E402
 from serve import BEARER, app_env, fake_github, gist_env, start_app  # noqa: E402
 
 CAP = float(os.environ.get("BENCH_HOSTILE_CAP", "30"))
 SIZES = {"100 KB": 100 * 1024, "1 MB": 1024 * 1024}
-
-
-def _fill(head: str, unit: Callable[[int], str], tail: str, size: int) -> str:
-    """`head`, then `unit(i)` for i = 0, 1, ... until `size` bytes, then `tail`."""
-    parts, total, index = [head], len(head) + len(tail), 0
-    while total < size:
-        part = unit(index)
-        parts.append(part)
-        total += len(part)
-        index += 1
-    return "".join(parts) + tail
-
-
-# name -> size -> HTML. The unit sizes give the issue's counts at 1 MB (50,000 attributes,
-# 200,000 entities, 40,000 paths, 100,000 <p>, 50,000 comments) and a tenth of them at 100 KB.
-CASES: dict[str, Callable[[int], str]] = {
-    "url( in style attribute": lambda n: _fill(
-        '<p style="background: ', lambda i: "url(", '">x</p>', n),
-    "url( in <style>": lambda n: _fill(
-        "<style>p { background: ", lambda i: "url(", "</style><p>x</p>", n),
-    "/* in style attribute": lambda n: _fill(
-        '<p style="color: red; ', lambda i: "/* ", '">x</p>', n),
-    "50,000 attributes": lambda n: _fill(
-        "<p", lambda i: f' a{i:07d}="v{i % 10:08d}"', ">x</p>", n),
-    "one 1 MB attribute": lambda n: _fill('<p title="', lambda i: "a" * 1000, '">x</p>', n),
-    "50,000 unclosed comments": lambda n: _fill("<p>x</p>", lambda i: "<!-- unclosed  ", "", n),
-    "200,000 entities": lambda n: _fill(
-        "<p>", lambda i: ("&amp;", "&#60;", "&lt;;", "&#x3;")[i % 4], "</p>", n),
-    "SVG of 40,000 paths": lambda n: _fill(
-        '<svg viewBox="0 0 9 9">', lambda i: '<path d="M0 0L9 9"/>', "</svg>", n),
-    "100,000 unclosed <p>": lambda n: _fill("", lambda i: "<p>unclos", "", n),
-}
 
 
 def payload(html: str) -> dict:
@@ -76,7 +45,7 @@ def _in_child(work: Callable[[], str], queue: multiprocessing.Queue) -> None:
     started = time.perf_counter()
     try:
         outcome = work()
-    except Exception as exc:  # noqa: BLE001  the refusal is what is measured
+    except Exception as exc:
         outcome = f"{getattr(exc, 'status', '')} {getattr(exc, 'code', type(exc).__name__)}"
     queue.put((time.perf_counter() - started, outcome.strip()))
 
@@ -119,7 +88,6 @@ def via_http(url: str, html: str) -> tuple[float | None, str]:
 def via_gist(html: str, work: Path) -> tuple[float | None, str]:
     """The case as a record written into the gist by another client; a fresh app's first
     `GET /` (and `/healthz` before it) reads and sanitizes it."""
-    from study_guide.storage.document import FILENAME
 
     record = {"id": "outside-1", "number": "77", "title": "Hostile", "html": html,
               "added_at": "2026-01-01T00:00:00Z"}
