@@ -16,13 +16,18 @@ window.__violations = [];
 document.addEventListener('securitypolicyviolation',
   e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
 """
-# Hover, focus and activate everything a payload might hang a handler on (not links: following
-# one is the reader's choice, not the payload's).
-PROVOKE = """selector => document.querySelectorAll(selector).forEach(el => {
-  for (const type of ['mouseover', 'focus', 'pointerenter', 'animationstart', 'toggle'])
-    el.dispatchEvent(new Event(type, {bubbles: true}));
-  if (!el.closest('a[href]')) el.dispatchEvent(new Event('click', {bubbles: true}));
-})"""
+# Every volume shown, then everything in the volumes' content (not the page's own controls
+# beside it, such as Print this volume) hovered, focused and activated, as a payload might
+# hang a handler on it. Not links: following one is the reader's choice, not the payload's.
+PROVOKE = """() => {
+  document.querySelectorAll('section.volume').forEach(s => s.style.contentVisibility = 'visible');
+  document.querySelectorAll('section.volume > :not(.vol-divider), '
+                            + 'section.volume > :not(.vol-divider) *').forEach(el => {
+    for (const type of ['mouseover', 'focus', 'pointerenter', 'animationstart', 'toggle'])
+      el.dispatchEvent(new Event(type, {bubbles: true}));
+    if (!el.closest('a[href]')) el.dispatchEvent(new Event('click', {bubbles: true}));
+  });
+}"""
 
 
 @dataclass
@@ -48,6 +53,11 @@ class Watch:
         # Without the fragment: the page's own section links move within the document.
         page.on("framenavigated", lambda frame: frame == page.main_frame
                 and self.navigations.append(frame.url.split("#")[0]))
+
+    def provoke(self, page: object) -> None:
+        page.mouse.move(640, 450)
+        page.evaluate(PROVOKE)
+        page.wait_for_timeout(300)
 
     def in_page(self, page: object) -> dict:
         """What the hooks caught inside the page."""

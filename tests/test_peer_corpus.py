@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 import requests
-from browser_watch import PROVOKE, Watch
+from browser_watch import Watch
 from conftest import ROOT, open_whole_guide
 
 from study_guide.content.sanitize import clean
@@ -81,13 +81,7 @@ STRUCTURE = """() => ({
 
 
 def check_page(page, watch: Watch, batches: list[list[dict]], where: str) -> None:
-    page.evaluate("""() => document.querySelectorAll('section.volume').forEach(
-        s => s.style.contentVisibility = 'visible')""")
-    page.mouse.move(640, 450)
-    # The volumes' content, not the page's own controls beside it (Print this volume…).
-    page.evaluate(PROVOKE, "section.volume > :not(.vol-divider), "
-                           "section.volume > :not(.vol-divider) *")
-    page.wait_for_timeout(300)
+    watch.provoke(page)
     assert watch.in_page(page) == {"hits": [], "violations": []}, where
     assert (watch.outside, watch.dialogs, watch.errors) == ([], [], []), where
     assert len(set(watch.navigations)) == 1, (where, watch.navigations)
