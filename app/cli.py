@@ -55,14 +55,11 @@ def serve(args: argparse.Namespace) -> int:
 def start_warm_up(flask_app: Flask) -> None:
     """Render the guide in the background of a worker that has just started, so that its
     first reader need not wait for it. Not before the workers start: then `/healthz` would
-    wait for every stored volume to be sanitized, and start-up would depend on the content."""
-    from study_guide.web.page_cache import lowest_priority
-
-    def warm_up() -> None:
-        lowest_priority()
-        flask_app.test_client().get("/")
-
-    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
+    wait for every stored volume to be sanitized, and start-up would depend on the content.
+    At normal priority: a thread the OS runs last would hold the GIL while it waits for the
+    CPU, and the worker's requests would wait with it."""
+    threading.Thread(target=lambda: flask_app.test_client().get("/"), name="warm-up",
+                     daemon=True).start()
 
 
 def export(args: argparse.Namespace) -> int:

@@ -37,6 +37,7 @@ from serve import BEARER, app_env, fake_github, gist_env, start_app  # noqa: E40
 
 CAP = float(os.environ.get("BENCH_HOSTILE_CAP", "30"))
 SIZES = {"100 KB": 100 * 1024, "1 MB": 1024 * 1024}
+BASELINE = "baseline"
 
 
 def payload(html: str) -> dict:
@@ -130,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     cases = [name for name in CASES
              if not args.cases or any(word in name for word in args.cases.split(";"))]
     columns = [f"{path} {size}" for path in paths for size in SIZES]
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; the "
+          "baseline row is a one-paragraph volume (what every path costs anyway)")
     print(f"{'case':<26}" + "".join(f"{column:>20}" for column in columns), flush=True)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -137,11 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         if "http" in paths:
             server, _ = start_app(work / "http-data", ready_path="/healthz")
         try:
-            for name in cases:
+            for name in [BASELINE, *cases]:
                 cells = []
                 for path in paths:
                     for size in SIZES.values():
-                        html = CASES[name](size)
+                        html = "<p>x</p>" if name == BASELINE else CASES[name](size)
                         if path == "prepare":
                             cells.append(cell(via_prepare(html)))
                         elif path == "gist":

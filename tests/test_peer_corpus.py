@@ -28,13 +28,13 @@ BATCHES, FIRST_NUMBER = 8, 200
 
 
 def peer_corpus() -> list[dict]:
-    """The entries; CI always has ../shared beside the clone, so there a missing corpus is a
-    failure. A clone on its own skips, saying where it looked."""
+    """The entries; CI always has ../shared/peer-corpus beside the clone, so there a missing
+    corpus is a failure. A clone on its own skips, saying where it looked."""
     if not CORPUS_FILE.exists():
         message = f"the peer corpus is missing: looked for {CORPUS_FILE}"
         if os.environ.get("CI"):
             pytest.fail(message)
-        pytest.skip(message + " (only CI is sure to have ../shared beside the clone)")
+        pytest.skip(message + " (only CI is sure to have ../shared/peer-corpus beside the clone)")
     return json.loads(CORPUS_FILE.read_text(encoding="utf-8"))
 
 

@@ -53,7 +53,7 @@ class RenderedPage:
         return negotiate(accept_encoding, self.body, gzip=gz, br=br)
 
 
-def lowest_priority() -> None:
+def _lowest_priority() -> None:
     """Make the calling thread yield the CPU to request threads (Linux nice is per thread)."""
     # Where there is no per-thread priority the thread still runs, at normal priority.
     with contextlib.suppress(AttributeError, OSError):
@@ -115,7 +115,7 @@ class PageCache:
 
 
 def _densify(page: RenderedPage) -> None:
-    lowest_priority()
+    _lowest_priority()
     page.densify()
 
 
