@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,9 +31,6 @@ def serve(args: argparse.Namespace) -> int:
     from study_guide import create_app
 
     flask_app = create_app()  # once, in the master: one generated owner token for all workers
-    # Render the guide before the workers fork: each then starts with the page in memory
-    # instead of rendering it on its first view.
-    flask_app.test_client().get("/")
 
     class Server(BaseApplication):
         def load_config(self) -> None:
@@ -45,12 +43,23 @@ def serve(args: argparse.Namespace) -> int:
             self.cfg.set("keepalive", 5)
             self.cfg.set("preload_app", True)
             self.cfg.set("accesslog", "-" if args.access_log else None)
+            self.cfg.set("post_worker_init", lambda worker: start_warm_up(flask_app))
 
         def load(self) -> object:
             return flask_app
 
     Server().run()
     return 0
+
+
+def start_warm_up(flask_app: Flask) -> None:
+    """Render the guide in the background of a worker that has just started, so that its
+    first reader need not wait for it. Not before the workers start: then `/healthz` would
+    wait for every stored volume to be sanitized, and start-up would depend on the content.
+    At normal priority: a thread the OS runs last would hold the GIL while it waits for the
+    CPU, and the worker's requests would wait with it."""
+    threading.Thread(target=lambda: flask_app.test_client().get("/"), name="warm-up",
+                     daemon=True).start()
 
 
 def export(args: argparse.Namespace) -> int:

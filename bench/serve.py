@@ -332,7 +332,12 @@ def spawn(name: str, command: list[str], env: dict[str, str], ready_path: str = 
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    return Server(name, url, process), wait_for(url + ready_path, process) - started
+    server = Server(name, url, process)
+    try:
+        return server, wait_for(url + ready_path, process) - started
+    except RuntimeError:
+        server.stop()
+        raise
 
 
 def start_app(data_dir: Path, ready_path: str = "/", **extra: str) -> tuple[Server, float]:

@@ -12,9 +12,10 @@ bad token and 404 for an unknown gist or a token without the gist scope; `X-OAut
 
 Switches (`inject`) make the next requests fail the ways GitHub does: rate limiting (403 or
 429, primary or secondary), 5xx, slow answers past the client's timeout, dropped connections
-(before or after a PATCH is applied). `before_next_patch` runs another writer's change between
-our read and our write. `requests` counts what was asked, by method and path; `answers`
-counts the statuses given; `seen_headers` keeps each request's headers.
+(before or after a PATCH is applied); `outage()` answers 503 to everything from then on.
+`before_next_patch` runs another writer's change between our read and our write. `requests`
+counts what was asked, by method and path; `answers` counts the statuses given;
+`seen_headers` keeps each request's headers.
 """
 
 from __future__ import annotations
@@ -117,6 +118,10 @@ class FakeGitHub:
     def inject(self, kind: str, *, times: int = 1, **options: object) -> None:
         with self._lock:
             self.faults.append(Fault(kind, times, **options))
+
+    def outage(self) -> None:
+        """GitHub down: every request from now on is answered 503."""
+        self.inject("status", times=1 << 62, status=503)
 
     def before_next_patch(self, action: Callable[[FakeGitHub], None]) -> None:
         """Run `action` once, inside the next PATCH, before it is applied."""

@@ -4,6 +4,7 @@ cannot be reached."""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -196,3 +197,37 @@ def test_sync_status_and_the_last_copy_shown_while_github_is_unreachable(
     assert page.inner_text("#status-synced") == notice[-20:]  # the copy's own time
     assert page.locator("#added-list li[data-id]").count() == 1
     assert fake_github.count("GET") > gets_before  # GitHub was asked, and failed
+
+
+def test_each_outside_edit_of_the_gist_shows_within_six_seconds(fake_github, gist_env,
+                                                                 run_server, page):
+    """Another tool adds a volume to the gist five times in a row: each time, within 6 s, `/`
+    lists every volume so far, over plain HTTP and in a page that reloads (a stale page, body
+    or search index anywhere would keep one out)."""
+    server = run_server(gist_env | {"GIST_CACHE_SECONDS": "2"})
+    page.goto(server.url + "/")
+    records: list[dict] = []
+    for number in range(71, 76):
+        records.append({"id": f"outside-{number}", "number": str(number),
+                        "title": f"Outside edit {number}",
+                        "html": f'<div class="sl">01 — Edit {number}</div><p>edit {number}</p>',
+                        "added_at": "2026-01-01T00:00:00Z"})
+        fake_github.commit(FAKE_GIST_ID, {FILENAME: json.dumps({"volumes": records})})
+        edited = time.monotonic()
+        titles = [record["title"] for record in records]
+        while not all(title in requests.get(server.url + "/", timeout=10).text
+                      for title in titles):
+            assert time.monotonic() - edited < 6, f"{number} not served over HTTP in 6 s"
+            time.sleep(0.2)
+        while True:
+            page.reload()
+            shown = listed_ids(page)
+            if all(f"vol-{record['number']}" in shown for record in records):
+                break
+            assert time.monotonic() - edited < 6, f"{number} not in the page in 6 s: {shown}"
+            page.wait_for_timeout(200)
+        page.keyboard.press("/")  # the search index: the one of this version of the page
+        page.fill("#search-input", f"edit {number}")
+        page.wait_for_function("n => Array.from(document.querySelectorAll('.search-result'))"
+                               ".some(r => r.textContent.includes('Outside edit ' + n))",
+                               arg=number, timeout=5000)

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 from attack_corpus import corpus
+from browser_watch import Watch
 from conftest import open_whole_guide
 
 from study_guide.content.sanitize import URL_SCHEMES, clean
@@ -68,37 +69,16 @@ def test_corpus_as_volumes_in_chromium(run_server, chromium, owner_headers):
             assert response.status_code == 201, (payload, response.text)
 
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script("""
-        window.__hits = [];
-        for (const name of ['alert', 'confirm', 'prompt', 'open']) {
-          window[name] = (...args) => window.__hits.push(name);
-        }
-        window.__violations = [];
-        document.addEventListener('securitypolicyviolation',
-          e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-    """)
-    outside = []
-    context.route("**/*", lambda route: route.continue_()
-                  if route.request.url.startswith(server.url)
-                  else (outside.append(route.request.url), route.abort()))
+    watch = Watch()
+    watch.attach(context, server.url)
     page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    watch.watch(page)
     open_whole_guide(page, server.url + "/")
-    page.evaluate("""() => document.querySelectorAll('section.volume').forEach(
-        s => s.style.contentVisibility = 'visible')""")
-    page.mouse.move(640, 450)
-    # Hover, focus and click everything a payload might hang a handler on.
-    page.evaluate("""() => document.querySelectorAll('section.volume *').forEach(el => {
-        for (const type of ['mouseover', 'focus', 'click', 'pointerenter', 'animationstart'])
-          el.dispatchEvent(new Event(type, {bubbles: true}));
-      })""")
-    page.wait_for_timeout(300)
+    watch.provoke(page)
 
-    assert page.evaluate("window.__hits") == []
-    assert outside == []
-    assert page.evaluate("window.__violations") == []
-    assert errors == []
+    assert watch.in_page(page) == {"hits": [], "violations": []}
+    assert watch.outside == []
+    assert watch.errors == []
     structure = page.evaluate("""() => ({
         body: Array.from(document.body.children).map(e => e.tagName.toLowerCase()),
         main: Array.from(document.querySelector('main').children).map(

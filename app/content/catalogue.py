@@ -7,10 +7,11 @@ check that depends on the other volumes runs inside the change, against the curr
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from study_guide.content.prepare import PreparedVolume, prepare_volume
 from study_guide.content.sanitize import Report
-from study_guide.content.volume import Volume, stored_volumes
+from study_guide.content.volume import Unshown, Volume, stored_volumes
 from study_guide.errors import AppError
 from study_guide.storage import Snapshot, Store
 from study_guide.storage.document import (
@@ -35,25 +36,36 @@ class Catalogue:
         self.max_html_bytes = max_html_bytes
         # The volumes of the last stored version: deriving them (a hash and an anchoring pass
         # over every added volume's HTML) costs 20 ms a page view with 50 added volumes.
-        self._derived: tuple[str, list[Volume]] | None = None
+        self._derived: tuple[str, list[Volume], list[Unshown]] | None = None
         self._unreadable = ""  # the store's last error, while it lasts
 
     def snapshot(self) -> tuple[list[Volume], Snapshot]:
         """Every volume in display order, and the stored snapshot they came from."""
+        volumes, _, snapshot = self._current()
+        return volumes, snapshot
+
+    def unshown(self) -> list[Unshown]:
+        """The stored records that cannot be shown, and why (for the owner's page)."""
+        return self._current()[1]
+
+    def _current(self) -> tuple[list[Volume], list[Unshown], Snapshot]:
         snapshot = self.store.load()
         derived = self._derived  # one read: another thread may replace it meanwhile
         if derived is None or derived[0] != snapshot.version:
-            added = [volume for volume, _ in stored_volumes(snapshot.document)]
-            derived = (snapshot.version, sorted(self.builtins + added, key=lambda v: v.sort_key))
+            added, unshown = stored_volumes(snapshot.document)
+            for record in unshown:
+                log.warning("stored volume %s is not shown: %s", record.id, record.problem)
+            derived = (snapshot.version, sorted(self.builtins + added, key=lambda v: v.sort_key),
+                       unshown)
             self._derived = derived
-        return list(derived[1]), snapshot
+        return list(derived[1]), list(derived[2]), snapshot
 
     def readers_snapshot(self) -> tuple[list[Volume], Snapshot]:
         """What readers are shown: `snapshot()`, or, when the added volumes cannot be read at
         all (the store fails and no earlier copy is kept), the built-in volumes with a notice
         rather than an error page. The owner's pages and the API still report the error."""
         try:
-            volumes_and_snapshot = self.snapshot()
+            volumes, unshown, snapshot = self._current()
         except AppError as error:
             if error.message != self._unreadable:  # once per outage, not once per page view
                 log.warning("showing the built-in volumes only: %s", error.message)
@@ -61,7 +73,10 @@ class Catalogue:
             return list(self.builtins), Snapshot(
                 document=empty_document(), version=f"none:{error.code}", notice=UNREADABLE_NOTICE)
         self._unreadable = ""
-        return volumes_and_snapshot
+        if unshown:
+            snapshot = replace(snapshot, notice=" ".join(filter(None, (
+                snapshot.notice, unshown_notice(len(unshown))))))
+        return volumes, snapshot
 
     def prepare(self, payload: object, *, require_title: bool = True) -> PreparedVolume:
         """Validate, unwrap, convert and sanitize what the owner sent; nothing is stored."""
@@ -142,6 +157,12 @@ class Catalogue:
             raise AppError(f"Volume {number} already exists ({taken[number]}). Choose another "
                            "number, or delete that volume first.", status=409,
                            code="number_taken")
+
+
+def unshown_notice(count: int) -> str:
+    those = "One added volume" if count == 1 else f"{count} added volumes"
+    return (f"{those} cannot be shown: the stored copy holds HTML that cannot be checked. The "
+            "owner's page says which and why.")
 
 
 def _unknown(volume_id: str) -> AppError:

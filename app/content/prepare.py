@@ -4,12 +4,14 @@ again). Preview, add and edit all run it, so a preview is exactly what an add th
 
 from __future__ import annotations
 
+import html as entities
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
+from study_guide.content.budget import Deadline, TooComplex
 from study_guide.content.fields import MAX_TITLE, check_title, validate_fields
 from study_guide.content.markdown import markdown_to_html
 from study_guide.content.sanitize import MarkupTooDeep, Report, clean
+from study_guide.content.tags import tags, without_tags
 from study_guide.content.typeset import typeset
 from study_guide.content.unwrap import unwrap
 from study_guide.content.volume import VolumeError
@@ -35,6 +37,7 @@ class PreparedVolume:
 def prepare_volume(payload: object, max_bytes: int, *,
                    require_title: bool = True) -> PreparedVolume:
     """`require_title=False` for a draft, whose title the owner may still type."""
+    deadline = Deadline()
     fields = validate_fields(payload)
     size = len(fields.text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
@@ -50,12 +53,14 @@ def prepare_volume(payload: object, max_bytes: int, *,
     html = (markdown_to_html(unwrapped.content) if unwrapped.format == "markdown"
             else unwrapped.content)
     try:
-        safe, report = clean(html)
+        safe, report = clean(html, deadline=deadline)
         typeset_html = typeset(safe)
         if typeset_html.html != safe:
-            safe = clean(typeset_html.html)[0]
+            safe = clean(typeset_html.html, deadline=deadline)[0]
     except MarkupTooDeep as exc:
         raise VolumeError(str(exc)) from exc
+    except TooComplex as exc:
+        raise VolumeError(str(exc), status=422, code="too_complex") from exc
     report.notes = unwrapped.notes + typeset_html.notes
     if not has_content(safe):
         raise VolumeError("Nothing is left after sanitizing: the HTML held only markup "
@@ -65,23 +70,8 @@ def prepare_volume(payload: object, max_bytes: int, *,
                           unwrapped.content)
 
 
-class _VisibleContent(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found = False
-
-    def handle_data(self, data: str) -> None:
-        self.found = self.found or bool(data.strip())
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.found = self.found or tag in {"svg", "hr"}
-
-
 def has_content(html: str) -> bool:
     """True when sanitized HTML still shows something: text or a drawing."""
-    parser = _VisibleContent()
-    for start in range(0, len(html), 4096):  # visible content comes early: stop there
-        parser.feed(html[start:start + 4096])
-        if parser.found:
-            break
-    return parser.found
+    if any(name.lower() in {"svg", "hr"} for closing, name, _ in tags(html) if not closing):
+        return True
+    return bool(entities.unescape(without_tags(html)).strip())

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import nh3
 
+from study_guide.content.budget import MAX_ATTRIBUTES, Deadline, TooComplex
+from study_guide.content.css_values import only_local_urls, rename_urls
 from study_guide.content.highlight import TOKEN_CLASSES
 from study_guide.content.mathml import (
     MATHML_ATTRIBUTES,
@@ -23,6 +25,7 @@ from study_guide.content.mathml import (
     MATHML_TAGS,
     TEX_ENCODING,
 )
+from study_guide.content.tags import tags
 
 HTML_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
@@ -114,14 +117,11 @@ UNSAFE_CSS_VALUE = re.compile(
     r"\bvar\(|\benv\(|\bsrc\(",
     re.IGNORECASE,
 )
-CSS_URL = re.compile(r"url\(\s*([^)]*)\)", re.IGNORECASE)
-LOCAL_REF = re.compile(r"#[A-Za-z][\w.:-]*")
 URL_SCHEMES = ("http://", "https://", "mailto:")
 
 
 MAX_DEPTH = 400
 MAX_SETTLE_PASSES = 4
-TAG_EDGE = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*?(/?)>")
 # Elements that never nest inside themselves in practice, or that the parser closes implicitly.
 FLAT_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
              "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option",
@@ -135,8 +135,8 @@ class MarkupTooDeep(ValueError):
 def nesting_depth(html: str) -> int:
     """How deep elements nest, estimated from the tags (the parser's cost grows with it)."""
     depth = deepest = 0
-    for closing, name, self_closing in TAG_EDGE.findall(html):
-        if name.lower() in FLAT_TAGS or self_closing:
+    for closing, name, attributes in tags(html):
+        if name.lower() in FLAT_TAGS or attributes.endswith("/"):
             continue
         if closing:
             depth = max(depth - 1, 0)
@@ -173,7 +173,6 @@ class Report:
         }
 
 
-START_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 ATTRIBUTE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 # Text a browser never parses as markup: comments and raw-text elements.
 NOT_MARKUP = re.compile(r"<!--.*?(?:-->|$)|<(script|style|textarea|title|xmp)\b.*?(?:</\1\s*>|$)",
@@ -188,14 +187,19 @@ class _Markup:
     attributes: Counter[str] = field(default_factory=Counter)
     classes: Counter[str] = field(default_factory=Counter)
     ids: set[str] = field(default_factory=set)
+    most_attributes: int = 0  # on one element
 
 
 def _count(html: str) -> _Markup:
     # Regular expressions rather than a parser: this only feeds the report, and runs in a
     # tenth of the time; nh3 does the parsing that matters.
-    tags = START_TAG.findall(NOT_MARKUP.sub(_keep_tag_only, html))
-    markup = _Markup(tags=Counter(name.lower() for name, _ in tags))
-    for name, double, single, bare in ATTRIBUTE.findall(" ".join(body for _, body in tags)):
+    starts = [(name, body) for closing, name, body in
+              tags(NOT_MARKUP.sub(_keep_tag_only, html)) if not closing]
+    markup = _Markup(tags=Counter(name.lower() for name, _ in starts))
+    # A tag's attributes are at most its length: only tags that long need counting one by one.
+    markup.most_attributes = max((len(ATTRIBUTE.findall(body)) for _, body in starts
+                                  if len(body) > MAX_ATTRIBUTES), default=0)
+    for name, double, single, bare in ATTRIBUTE.findall(" ".join(body for _, body in starts)):
         name = name.lower()
         markup.attributes[name] += 1
         if name == "class":
@@ -221,18 +225,12 @@ def _clean_style(value: str, rename: dict[str, str], removed: Counter[str]) -> s
         if not sep or name not in CSS_PROPERTIES or not raw or UNSAFE_CSS_VALUE.search(raw):
             removed[name or "?"] += 1
             continue
-        urls = CSS_URL.findall(raw)
-        if any(not LOCAL_REF.fullmatch(url.strip(" '\"")) for url in urls):
+        if not only_local_urls(raw):
             removed[name] += 1
             continue
-        raw = CSS_URL.sub(lambda m: _local_url(m.group(1), rename), raw)
+        raw = rename_urls(raw, rename)
         kept.append(f"{name}: {raw}")
     return "; ".join(kept) if kept else None
-
-
-def _local_url(reference: str, rename: dict[str, str]) -> str:
-    target = reference.strip(" '\"").lstrip("#")
-    return f"url(#{rename.get(target, target)})"
 
 
 def _safe_href(value: str, rename: dict[str, str]) -> str | None:
@@ -246,20 +244,29 @@ def _safe_href(value: str, rename: dict[str, str]) -> str | None:
     return None
 
 
-def clean(html: str, id_prefix: str = "") -> tuple[str, Report]:
+def clean(html: str, id_prefix: str = "", deadline: Deadline | None = None
+          ) -> tuple[str, Report]:
     """Sanitize one volume fragment; `id_prefix` namespaces its element ids.
-    Raises MarkupTooDeep for nesting past MAX_DEPTH."""
+    Raises MarkupTooDeep for nesting past MAX_DEPTH, TooComplex past the deadline."""
+    deadline = deadline or Deadline()
     depth = nesting_depth(html)
     if depth > MAX_DEPTH:
         raise MarkupTooDeep(f"The HTML nests elements {depth} deep; at most {MAX_DEPTH} levels "
                             "are allowed. Check for unclosed tags.")
     before = _count(html)
+    if before.most_attributes > MAX_ATTRIBUTES:
+        raise TooComplex(f"an element has {before.most_attributes:,} attributes, and at most "
+                         f"{MAX_ATTRIBUTES:,} are allowed on one element")
+    deadline.check("reading the tags")
     rename = {old: f"{id_prefix}{old}" for old in before.ids} if id_prefix else {}
     removed_styles: Counter[str] = Counter()
 
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+        if deadline.passed:
+            return None  # nh3 ignores exceptions here: the check after it refuses
         if attribute == "id":
-            return rename.get(value.strip(), value.strip())
+            # Every id, also one the counting missed: none may collide with the page's own.
+            return f"{id_prefix}{value.strip()}"
         if attribute == "style":
             return _clean_style(value, rename, removed_styles)
         if attribute == "href":
@@ -270,12 +277,14 @@ def clean(html: str, id_prefix: str = "") -> tuple[str, Report]:
             return None  # presentation attributes are CSS: escapes could spell url(
         if "url(" in value.lower():
             # Presentation attributes (fill, marker-end, …) may point inside the volume only.
-            if not all(LOCAL_REF.fullmatch(url.strip(" '\"")) for url in CSS_URL.findall(value)):
+            if not only_local_urls(value):
                 return None
-            return CSS_URL.sub(lambda m: _local_url(m.group(1), rename), value)
+            return rename_urls(value, rename)
         return value
 
-    safe = _settled(_allowlisted(html, attribute_filter))
+    safe = _allowlisted(html, attribute_filter)
+    deadline.check("sanitizing")
+    safe = _settled(safe, deadline)
     after = _count(safe)
     report = Report(
         removed_tags=_shrinkage(before.tags, after.tags),
@@ -302,12 +311,13 @@ def _allowlisted(html: str, attribute_filter: Callable[[str, str, str], str | No
     )
 
 
-def _settled(safe: str) -> str:
+def _settled(safe: str, deadline: Deadline) -> str:
     """The output as a browser's parser will rebuild it. Serialising a parsed tree can write
     markup that parses into another tree (`<li><li>` from a list item moved out of a table);
     parsing again until nothing moves makes what is stored what readers get, and cleaning
     clean output a no-op. The values were filtered already; the allowlists apply again."""
     for _ in range(MAX_SETTLE_PASSES):
+        deadline.check("parsing the result again")
         again = _allowlisted(safe, None)
         if again == safe:
             return safe

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from study_guide.content.budget import TooComplex
 from study_guide.content.sanitize import MarkupTooDeep, Report, clean_cached
 from study_guide.errors import AppError
 
@@ -74,15 +75,27 @@ def roman(number: int) -> str:
     return "".join(out)
 
 
+@dataclass(frozen=True)
+class Unshown:
+    """A stored record that is not shown, and why: the record itself stays stored."""
+
+    id: str
+    number: str
+    problem: str
+
+
 def safe_volume(record: dict, builtin: bool) -> tuple[Volume, Report]:
-    """A `Volume` from a record, its HTML sanitized (cached by content) and sections anchored."""
+    """A `Volume` from a record, its HTML sanitized (cached by content) and sections anchored.
+    Raises VolumeError when the HTML cannot be checked (too deep, too complex)."""
     number = str(record.get("number", "")).strip()
     volume_id = str(record["id"])
     try:
         html, report = clean_cached(str(record.get("html", "")), f"{volume_id}-")
-    except MarkupTooDeep as exc:
-        # A stored volume edited outside the app: show why, keep the rest of the guide.
-        html, report = f'<p class="notice">This volume cannot be shown: {exc}</p>', Report()
+    except (MarkupTooDeep, TooComplex) as exc:
+        raise VolumeError(str(exc)) from None
+    except UnicodeError:
+        raise VolumeError("The HTML holds characters that are not valid Unicode (lone "
+                          "surrogates, from a broken copy or conversion).") from None
     volume = Volume(
         id=volume_id,
         number=number,
@@ -106,6 +119,14 @@ def anchor_sections(html: str, anchor: str) -> str:
     return SECTION_LABEL.sub(label, html)
 
 
-def stored_volumes(document: dict) -> list[tuple[Volume, Report]]:
-    """The added volumes of a document, sanitized: stored HTML is untrusted."""
-    return [safe_volume(record, builtin=False) for record in document["volumes"]]
+def stored_volumes(document: dict) -> tuple[list[Volume], list[Unshown]]:
+    """The added volumes of a document, sanitized (stored HTML is untrusted), and the records
+    that cannot be shown: edited outside the app into something no check accepts."""
+    volumes, unshown = [], []
+    for record in document["volumes"]:
+        try:
+            volumes.append(safe_volume(record, builtin=False)[0])
+        except VolumeError as error:
+            unshown.append(Unshown(str(record.get("id", "")),
+                                   str(record.get("number", "")).strip(), error.message))
+    return volumes, unshown

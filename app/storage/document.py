@@ -45,7 +45,14 @@ def parse_document(text: str) -> dict:
 
 
 def dump_document(document: dict) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A record written elsewhere holds a lone surrogate (JSON allows "\ud800"): written
+        # as escapes, it is kept as it came, and the file stays valid UTF-8.
+        text = json.dumps(document, indent=1) + "\n"
+    return text
 
 
 def derived_id(record: dict) -> str:

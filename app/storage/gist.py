@@ -96,7 +96,9 @@ class GistStore(Store):
                 if outcome is None:
                     outcome = self._shared_or_refreshed()
         if isinstance(outcome, AppError):
-            raise outcome
+            # A copy: raising the kept error itself would lengthen its traceback on each read,
+            # and keep every frame of every page view that read it.
+            raise copy.copy(outcome)
         return outcome
 
     def _shared_or_refreshed(self) -> Outcome:
@@ -115,7 +117,8 @@ class GistStore(Store):
 
     def _asked_and_recorded(self) -> Outcome:
         outcome = self._refresh()
-        self.cache.record(outcome)
+        # Only a failed ask gives an error, or the last good copy with a notice.
+        self.cache.record(outcome, failed=isinstance(outcome, AppError) or bool(outcome.notice))
         return outcome
 
     def _refresh(self) -> Outcome:
@@ -123,7 +126,8 @@ class GistStore(Store):
         Failures are cached like answers, so a GitHub outage is not hammered by page views."""
         known = self.cache.known_copy()
         try:
-            answer = self.client.get_gist(self.gist_id, etag=known.etag if known else "")
+            answer = self.client.get_gist(self.gist_id, etag=known.etag if known else "",
+                                          retry=not self.cache.failures)
             if answer.not_modified and known is not None:
                 fresh = replace(known, synced_at=utc_now())
             else:
@@ -149,7 +153,7 @@ class GistStore(Store):
         with self._fetch_guard:
             fresh = GistCopy(text, final, True, "", "", utc_now())
             self.cache.keep(fresh)
-            self.cache.record(fresh.snapshot())
+            self.cache.record(fresh.snapshot(), failed=False)
         return final
 
     def _read_current(self) -> GistCopy:

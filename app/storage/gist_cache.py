@@ -21,6 +21,11 @@ from study_guide.storage.gist_copy import GistCopy
 
 CACHE_FILE = "gist_cache.json"
 CHECK_FILE = "gist_check.json"  # when GitHub was last asked, and what went wrong if anything
+# While GitHub fails, the period doubles with each failed ask (from at least OUTAGE_FIRST
+# seconds, whatever GIST_CACHE_SECONDS says) up to OUTAGE_LONGEST: an outage of hours costs
+# a dozen requests, and a short one is noticed within a minute or two of its end.
+OUTAGE_FIRST = 15.0
+OUTAGE_LONGEST = 600.0
 
 Outcome = Snapshot | AppError  # what a read of the gist gives readers
 
@@ -43,12 +48,18 @@ class SharedGistCache:
         self._copy: GistCopy | None = None
         self._copy_key: tuple | None = None  # the cache file's stat when _copy was read
         self._check_key: tuple | None = None  # the check file's stat when last taken
+        self.failures = 0  # asks in a row that GitHub failed (0: it answered last time)
+
+    def _period(self, failures: int) -> float:
+        if not failures:
+            return self.period
+        return min(max(self.period, OUTAGE_FIRST) * 2 ** (failures - 1), OUTAGE_LONGEST)
 
     def recent(self) -> Outcome | None:
         """This process's last answer, while it is within the period and no other process has
         asked GitHub or written since (one stat of the check file)."""
         age = time.monotonic() - self._checked_at
-        if age >= self.period or stat_key(self.check_path) != self._check_key:
+        if age >= self._period(self.failures) or stat_key(self.check_path) != self._check_key:
             return None
         return self._outcome
 
@@ -58,13 +69,17 @@ class SharedGistCache:
         if key is None:
             return None
         age = time.time() - key[1] / 1e9
-        if not 0 <= age < self.period:
+        if not 0 <= age < max(self.period, OUTAGE_LONGEST):
             return None
         try:
             check = json.loads(self.check_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         if not isinstance(check, dict) or check.get("gist_id") != self.gist_id:
+            return None
+        failures = check.get("failures", 0)
+        failures = failures if isinstance(failures, int) else 0
+        if age >= self._period(failures):
             return None
         known = self.known_copy()
         error = check.get("error")
@@ -77,22 +92,25 @@ class SharedGistCache:
             outcome = known.snapshot(notice=str(check.get("notice", "")))
         else:
             return None
-        self._take(outcome, key, age)
+        self._take(outcome, key, age, failures)
         return outcome
 
-    def record(self, outcome: Outcome) -> None:
-        """Tell the other processes on this data folder what GitHub answered, and when."""
-        check: dict = {"gist_id": self.gist_id}
+    def record(self, outcome: Outcome, *, failed: bool) -> None:
+        """Tell the other processes on this data folder what GitHub answered, and when;
+        `failed` when GitHub failed (the outcome may still be the last good copy)."""
+        failures = self.failures + 1 if failed else 0
+        check: dict = {"gist_id": self.gist_id, "failures": failures}
         if isinstance(outcome, AppError):
             check["error"] = {"message": outcome.message, "status": outcome.status,
                               "code": outcome.code, "retry_after": outcome.retry_after}
         else:
             check["notice"] = outcome.notice
         _write_if_possible(self.check_path, json.dumps(check))
-        self._take(outcome, stat_key(self.check_path), age=0.0)
+        self._take(outcome, stat_key(self.check_path), 0.0, failures)
 
-    def _take(self, outcome: Outcome, check_key: tuple | None, age: float) -> None:
-        self._outcome, self._check_key = outcome, check_key
+    def _take(self, outcome: Outcome, check_key: tuple | None, age: float,
+              failures: int) -> None:
+        self._outcome, self._check_key, self.failures = outcome, check_key, failures
         self._checked_at = time.monotonic() - age
 
     def known_copy(self) -> GistCopy | None:

@@ -126,10 +126,11 @@ class GistClient:
 
     # The endpoints the store uses.
 
-    def get_gist(self, gist_id: str, etag: str = "") -> Answer:
-        """The gist; with `etag`, a conditional GET (a 304 answer has `data` None)."""
+    def get_gist(self, gist_id: str, etag: str = "", *, retry: bool = True) -> Answer:
+        """The gist; with `etag`, a conditional GET (a 304 answer has `data` None).
+        `retry=False` asks once, failures included (GitHub known to be down)."""
         headers = {"If-None-Match": etag} if etag else {}
-        return self._get(f"/gists/{gist_id}", headers=headers)
+        return self._get(f"/gists/{gist_id}", headers=headers, retry=retry)
 
     def get_revision(self, gist_id: str, version: str) -> Answer:
         return self._get(f"/gists/{gist_id}/{version}")
@@ -154,9 +155,9 @@ class GistClient:
     # Plumbing.
 
     def _get(self, path: str, *, headers: dict | None = None,
-             params: dict | None = None) -> Answer:
+             params: dict | None = None, retry: bool = True) -> Answer:
         response = self._send("GET", self.api_url + path, headers=headers, params=params,
-                              retry=True)
+                              retry=retry)
         return self._answer(response)
 
     def _answer(self, response: requests.Response) -> Answer:

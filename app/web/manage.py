@@ -26,11 +26,13 @@ def index() -> object:
     try:
         volumes, snapshot = catalogue.snapshot()
         load_error, synced_at, notice = "", snapshot.synced_at, snapshot.notice
+        unshown = catalogue.unshown()
     except AppError as error:
         # A wrong token or a broken file must not lock the owner out of the page whose
         # connection test says how to fix it.
         volumes = list(catalogue.builtins)
         load_error, synced_at, notice = error.message, "", ""
+        unshown = []
     added = [volume for volume in volumes if not volume.builtin]
     numbers = [int(volume.number) for volume in volumes if volume.number.isdigit()]
     return render_template(
@@ -40,6 +42,7 @@ def index() -> object:
         builtins=[volume for volume in volumes if volume.builtin],
         synced_at=synced_at,
         notice=notice,
+        unshown=unshown,
         load_error=load_error,
         readable_time=readable_time,
         next_number=max(numbers, default=0) + 1,
