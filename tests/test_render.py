@@ -10,7 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 import brotli
 import pytest
 
+from study_guide.web import dense_files
 from study_guide.web import page_cache as render
+from study_guide.web.dense_files import DenseFiles
 from study_guide.web.page_cache import PageCache, RenderedPage
 
 # Varied enough that the dense settings beat the fast ones.
@@ -92,9 +94,9 @@ def test_a_worker_forked_while_the_master_compresses_compresses_for_itself(monke
     release = threading.Event()
     real = render._densify
 
-    def held(page: RenderedPage) -> None:
+    def held(page: RenderedPage, shared: object) -> None:
         release.wait()
-        real(page)
+        real(page, shared)
 
     monkeypatch.setattr(render, "_densify", held)
     cache = PageCache()
@@ -120,3 +122,36 @@ def test_settle_makes_every_cached_page_dense_at_once():
     cache.settle()
     assert all(page.dense for page in pages)
     assert [brotli.decompress(p.brotli) for p in pages] == [p.body for p in pages]
+
+
+def test_processes_on_one_data_folder_compress_a_page_densely_once(tmp_path, monkeypatch):
+    """gunicorn's workers share the data folder: the first to get there compresses, the
+    others wait on its lock and read its file."""
+    calls = tmp_path / "calls"
+    real = dense_files.compress
+
+    def counted(body: bytes, levels: tuple[int, int]) -> tuple[bytes, bytes]:
+        with open(calls, "a") as handle:
+            handle.write("1")
+        return real(body, levels)
+
+    monkeypatch.setattr(dense_files, "compress", counted)
+    body = HTML.encode()
+    name = RenderedPage(body, dense=False).etag.strip('"')  # what PageCache names it
+    children = []
+    for _ in range(3):
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                gz, br = DenseFiles(tmp_path).get(name, body)
+                code = 0 if gzip.decompress(gz) == brotli.decompress(br) == body else 1
+            finally:
+                os._exit(code)
+        children.append(pid)
+    for pid in children:
+        assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    assert calls.read_text() == "1"
+    page = PageCache(tmp_path).get("guide", "v1", lambda: HTML)
+    assert wait_until_dense(page)  # from the file: no compression in this process either
+    assert calls.read_text() == "1"

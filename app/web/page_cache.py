@@ -7,6 +7,9 @@ first after a change, and for every other reader of the process, who waits on th
 So a page is first compressed fast (brotli 5, gzip 6: tens of milliseconds per megabyte, 10-20%
 larger) and served at once; a background thread at the lowest CPU priority then compresses it
 densely and swaps the bytes in. The decoded bytes are the same, and so is the ETag.
+
+One such thread per process takes the pages one at a time, and with a data folder the dense
+bytes are made once for all the processes serving it (see dense_files.py).
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ import contextlib
 import hashlib
 import os
 import threading
+from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 
 from study_guide.publish.compression import DENSE, FAST, compress, negotiate
+from study_guide.web.dense_files import DenseFiles
 
 
 class RenderedPage:
@@ -44,9 +50,13 @@ class RenderedPage:
     def dense(self) -> bool:
         return self._encoded[2]
 
-    def densify(self) -> None:
+    def densify(self, shared: DenseFiles | None = None) -> None:
+        """Swap in the dense bytes: compressed here, or by whichever process of `shared`'s
+        folder got there first."""
         if not self.dense:
-            self._encoded = (*compress(self.body, DENSE), True)
+            encoded = (shared.get(self.etag.strip('"'), self.body) if shared is not None
+                       else compress(self.body, DENSE))
+            self._encoded = (*encoded, True)
 
     def encoded(self, accept_encoding: str) -> tuple[bytes, str | None]:
         gz, br, _ = self._encoded
@@ -64,11 +74,14 @@ class PageCache:
     """One rendered page per key; a new key (the volumes changed) renders once, even under a
     crowd of concurrent requests, and is densified in the background."""
 
-    def __init__(self) -> None:
+    def __init__(self, data_dir: Path | None = None) -> None:
         self._pages: dict[str, tuple[object, RenderedPage]] = {}
         # Re-entrant: rendering one page may ask for another (the guide embeds its index).
         self._lock = threading.RLock()
-        self._densifiers: dict[str, threading.Thread] = {}
+        self._shared = DenseFiles(data_dir) if data_dir is not None else None
+        # Pages to densify, and (name, key, render) of pages to render ahead: oldest first.
+        self._waiting: deque[RenderedPage | tuple[str, object, Callable[[], str]]] = deque()
+        self._densifier: threading.Thread | None = None
 
     def get(self, name: str, key: object, render: Callable[[], str]) -> RenderedPage:
         with self._lock:
@@ -79,7 +92,7 @@ class PageCache:
                 page = RenderedPage(render().encode("utf-8"), dense=False)
                 self._pages[name] = (key, page)
             if not page.dense:
-                self._densify_later(name, page)
+                self._densify_later(page)
             return page
 
     def peek(self, name: str, key: object) -> RenderedPage | None:
@@ -88,10 +101,21 @@ class PageCache:
         if cached is None or cached[0] != key:
             return None
         page = cached[1]
-        if not page.dense:
+        if not page.dense or (self._waiting and not self._working()):
             with self._lock:
-                self._densify_later(name, page)
+                self._densify_later(page)
         return page
+
+    def prepare(self, name: str, key: object, render: Callable[[], str]) -> None:
+        """Render a page in the background, at the lowest priority, ahead of the request that
+        will want it (the search index, which takes seconds for a hundred volumes)."""
+        with self._lock:
+            cached = self._pages.get(name)
+            waiting = any(isinstance(task, tuple) and task[:2] == (name, key)
+                          for task in self._waiting)
+            if (cached is None or cached[0] != key) and not waiting:
+                self._waiting.append((name, key, render))
+                self._start()
 
     def settle(self) -> None:
         """Compress every cached page densely now, in this thread: for measuring sizes, and
@@ -99,23 +123,58 @@ class PageCache:
         with self._lock:
             pages = [page for _, page in self._pages.values()]
         for page in pages:
-            page.densify()
+            page.densify(self._shared)
 
-    def _densify_later(self, name: str, page: RenderedPage) -> None:
+    def _densify_later(self, page: RenderedPage) -> None:
         # Checked on every view of a page not yet dense rather than once at render: a thread
         # started before gunicorn forks its workers does not run in them (is_alive() is False
-        # there), so each worker starts its own; one at a time per page name.
-        running = self._densifiers.get(name)
-        if running is not None and running.is_alive():
-            return
-        thread = threading.Thread(target=_densify, args=(page,), name=f"densify-{name}",
-                                  daemon=True)
-        self._densifiers[name] = thread
-        thread.start()
+        # there), so each worker starts its own.
+        if not page.dense and not any(waiting is page for waiting in self._waiting):
+            self._waiting.append(page)
+        self._start()
+
+    def _working(self) -> bool:
+        return self._densifier is not None and self._densifier.is_alive()
+
+    def _start(self) -> None:
+        if not self._working():
+            self._densifier = threading.Thread(target=self._densify_waiting, name="densify",
+                                               daemon=True)
+            self._densifier.start()
+
+    def _densify_waiting(self) -> None:
+        _lowest_priority()
+        while True:
+            with self._lock:
+                if not self._waiting:
+                    self._densifier = None  # the next page to wait starts a new thread
+                    return
+                task = self._waiting[0]
+                # A page replaced since (the volumes changed again) is served no more.
+                current = any(task is cached for _, cached in self._pages.values())
+            if isinstance(task, tuple):
+                self._render_ahead(*task)
+            elif current:
+                _densify(task, self._shared)
+            with self._lock:
+                if self._waiting and self._waiting[0] is task:
+                    self._waiting.popleft()
+
+    def _render_ahead(self, name: str, key: object, render: Callable[[], str]) -> None:
+        with self._lock:
+            cached = self._pages.get(name)
+            if cached is not None and cached[0] == key:
+                return
+        body = render().encode("utf-8")  # outside the lock: requests go on meanwhile
+        with self._lock:
+            cached = self._pages.get(name)
+            if cached is None or cached[0] != key:
+                page = RenderedPage(body, dense=False)
+                self._pages[name] = (key, page)
+                self._waiting.append(page)
 
 
-def _densify(page: RenderedPage) -> None:
-    _lowest_priority()
-    page.densify()
+def _densify(page: RenderedPage, shared: DenseFiles | None) -> None:
+    page.densify(shared)
 
 
