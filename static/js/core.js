@@ -200,6 +200,7 @@ window.StudyGuide = (function core() {
     else volume.appendChild(body);
     pendingBodies.delete(volume);
     volume.removeAttribute("data-body");
+    addTools(volume);
     collectStops();
     if (anchor && stopById.get(anchor.id) === anchor) {
       var shift = anchor.el.getBoundingClientRect().top - before;
@@ -207,6 +208,19 @@ window.StudyGuide = (function core() {
     }
     emit("volume-loaded", volume);
     return true;
+  }
+  // The page gives only its first volumes their divider's buttons (progress.js and print.js
+  // wire them): another volume gets a copy of them with its body.
+  function addTools(volume) {
+    var divider = volume.querySelector(".vol-divider");
+    var model = main.querySelector(".vol-divider .vol-tools");
+    if (!divider || !model || divider.querySelector(".vol-tools")) return;
+    var tools = model.cloneNode(true);
+    tools.hidden = true;
+    Array.prototype.forEach.call(tools.querySelectorAll("[data-wired]"), function (button) {
+      button.removeAttribute("data-wired");  // the copy's buttons are wired afresh
+    });
+    divider.insertBefore(tools, divider.querySelector(".vol-title").nextSibling);
   }
   SG.isPending = function (volume) { return pendingBodies.has(volume); };
   SG.loadVolume = function (volume) {
@@ -234,7 +248,8 @@ window.StudyGuide = (function core() {
     loadingBodies.set(volume, loading);
     loading.catch(function (error) {
       loadingBodies.delete(volume);  // a later need tries again
-      var note = placeholder && placeholder.querySelector(".vol-loading");
+      var note = placeholder && (placeholder.classList.contains("vol-loading") ? placeholder
+        : placeholder.querySelector(".vol-loading"));
       if (note) {
         note.textContent = error instanceof TypeError  // fetch's word for no connection
           ? "This volume could not be loaded: check the connection, then reload the page."
