@@ -155,3 +155,21 @@ def test_processes_on_one_data_folder_compress_a_page_densely_once(tmp_path, mon
     page = PageCache(tmp_path).get("guide", "v1", lambda: HTML)
     assert wait_until_dense(page)  # from the file: no compression in this process either
     assert calls.read_text() == "1"
+
+
+def test_a_page_prepared_ahead_is_rendered_in_the_background_once(normal_priority):
+    cache = PageCache()
+    renders = []
+
+    def render_index() -> str:
+        renders.append(1)
+        return HTML
+
+    for _ in range(3):
+        cache.prepare("index", "v1", render_index)
+    deadline = time.monotonic() + 60
+    while cache.peek("index", "v1") is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    page = cache.peek("index", "v1")
+    assert page is not None and wait_until_dense(page)
+    assert cache.get("index", "v1", lambda: "other") is page and renders == [1]
