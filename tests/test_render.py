@@ -173,3 +173,11 @@ def test_a_page_prepared_ahead_is_rendered_in_the_background_once(normal_priorit
     page = cache.peek("index", "v1")
     assert page is not None and wait_until_dense(page)
     assert cache.get("index", "v1", lambda: "other") is page and renders == [1]
+
+
+def test_a_dense_page_keeps_only_compressed_bytes_and_still_serves_identity():
+    page = RenderedPage(HTML.encode(), dense=False)
+    page.densify()
+    assert page._body is None  # the uncompressed copy is let go
+    assert page.encoded("") == (HTML.encode(), None)
+    assert page.encoded("br") == (page.brotli, "br")

@@ -15,6 +15,7 @@ bytes are made once for all the processes serving it (see dense_files.py).
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import os
 import threading
@@ -31,12 +32,19 @@ class RenderedPage:
     in one attribute store, so readers on other threads see either version whole, never a
     mix, and need no lock."""
 
-    __slots__ = ("_encoded", "body", "etag")
+    __slots__ = ("_body", "_encoded", "etag")
 
     def __init__(self, body: bytes, *, dense: bool) -> None:
-        self.body = body
+        self._body: bytes | None = body
         self.etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # quoted, strong
         self._encoded = (*compress(body, DENSE if dense else FAST), dense)
+
+    @property
+    def body(self) -> bytes:
+        """The page itself. Once dense, only its compressed bytes are kept (every browser
+        takes one of them): the rare client that takes neither gets it decompressed."""
+        body = self._body
+        return body if body is not None else gzip.decompress(self._encoded[0])
 
     @property
     def gzip(self) -> bytes:
@@ -57,10 +65,12 @@ class RenderedPage:
             encoded = (shared.get(self.etag.strip('"'), self.body) if shared is not None
                        else compress(self.body, DENSE))
             self._encoded = (*encoded, True)
+            self._body = None
 
     def encoded(self, accept_encoding: str) -> tuple[bytes, str | None]:
         gz, br, _ = self._encoded
-        return negotiate(accept_encoding, self.body, gzip=gz, br=br)
+        chosen, encoding = negotiate(accept_encoding, b"", gzip=gz, br=br)
+        return (chosen, encoding) if encoding else (self.body, None)  # decompressed only then
 
 
 def _lowest_priority() -> None:
