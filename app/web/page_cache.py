@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from study_guide.publish.compression import DENSE, FAST, compress, negotiate
+from study_guide.storage.fork import renew_in_every_child
 from study_guide.web.dense_files import DenseFiles
 
 
@@ -86,12 +87,18 @@ class PageCache:
 
     def __init__(self, data_dir: Path | None = None) -> None:
         self._pages: dict[str, tuple[object, RenderedPage]] = {}
-        # Re-entrant: rendering one page may ask for another (the guide embeds its index).
         self._lock = threading.RLock()
+        renew_in_every_child(self)
         self._shared = DenseFiles(data_dir) if data_dir is not None else None
         # Pages to densify, and (name, key, render) of pages to render ahead: oldest first.
         self._waiting: deque[RenderedPage | tuple[str, object, Callable[[], str]]] = deque()
         self._densifier: threading.Thread | None = None
+
+    def renew(self) -> None:
+        """A new lock in each forked worker: the master's background thread may hold its own
+        at the fork, and would never release it there. Re-entrant: rendering one page may ask
+        for another (the guide embeds its index)."""
+        self._lock = threading.RLock()
 
     def get(self, name: str, key: object, render: Callable[[], str]) -> RenderedPage:
         with self._lock:
