@@ -50,7 +50,7 @@ def create_app(env: dict[str, str] | None = None) -> Flask:
     Services(
         settings=settings,
         catalogue=Catalogue(make_store(settings), load_builtins(), settings.max_volume_bytes),
-        pages=PageCache(),
+        pages=PageCache(settings.data_dir),
         assets=assets,
         llm=LLMClient(settings),
     ).install(app)

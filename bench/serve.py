@@ -1,7 +1,7 @@
-"""Serving benchmarks (issue 10), all side by side in one run, printed as one table.
+"""Serving benchmarks, all side by side in one run, printed as one table.
 
-Two guides: the built-in volumes alone, and with 50 generated volumes of about 80 KB added. For
-each, three servers on loopback answer `GET /` with the same bytes:
+Three guides: the built-in volumes alone, and with 50 and with 100 generated volumes of 80-100 KB
+added. For each, three servers on loopback answer `GET /` with the same bytes:
 
     app     `study-guide serve`: gunicorn gthread with the production defaults
     floor   a bare Flask endpoint returning the app's own compressed bytes and headers, run by
@@ -9,9 +9,13 @@ each, three servers on loopback answer `GET /` with the same bytes:
     static  nginx serving `study-guide export --site` (gzip_static, brotli_static): the limit
 
 wrk loads each at 64 connections for BENCH_SECONDS (8) seconds, asking like a browser (brotli),
-then with `If-None-Match` (304). Then: the first view in headless Chromium (bytes, FCP, LCP),
-adding a 100 KB volume (local store and the fake Gist API of tests/fake_gist.py), cold start,
-resident memory per worker, and GitHub requests made during 1 000 page views.
+then with `If-None-Match` (304). Then: the first view in headless Chromium (bytes, elements,
+FCP, LCP), the time from typing a word found in one section of one volume into the search
+panel of a cold page to its first result, adding a 100 KB volume (local store and the fake Gist
+API of tests/fake_gist.py), cold start, resident memory of every process once browsers have
+been served the page and every volume's body, and GitHub requests made during 1 000 page views.
+Last, the burst: 50 volumes added through the API to a running server, and at once the first
+paint of three cold page loads (what the server's work after a change costs a reader).
 
 The machine is shared with whatever else runs, so the table starts with the load average.
 
@@ -37,6 +41,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 import requests
@@ -46,7 +51,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = 64
-ADDED, ADDED_BYTES = 50, 80_000
+ADDED_COUNTS, ADDED_BYTES = (0, 50, 100), 80_000
+BURST, BURST_LOADS = 50, 3
 OWNER_TOKEN = "bench-owner-token-0123456789"
 BEARER = {"Authorization": f"Bearer {OWNER_TOKEN}"}
 GITHUB_TOKEN = "bench-gist-token-5f0c2e9d8b7a6c4e3d2b1a00"
@@ -172,16 +178,25 @@ def _code(rng: random.Random) -> str:
     return '<pre><code class="language-python">' + "\n".join(lines) + "</code></pre>"
 
 
+def rare_word(seed: int) -> str:
+    """A word found in one section (the second) of generated volume `seed` and nowhere else."""
+    return f"quillwort{seed}"
+
+
 def generated_volume(seed: int, size: int = ADDED_BYTES) -> str:
-    """About `size` bytes of the design system's markup (docs/content-format.md): numbered sections
-    of text, cards, formulas, SVG diagrams, tables and code, then the closing three sections."""
+    """`size` to `size` + 20% bytes of the design system's markup (docs/content-format.md):
+    numbered sections of text, cards, formulas, SVG diagrams, tables and code, then the closing
+    three sections."""
     rng = random.Random(seed)
+    size = int(size * (1 + 0.2 * rng.random()))
     parts: list[str] = []
     section = 0
     while sum(len(p.encode()) for p in parts) < size - 6000:
         section += 1
         parts += [f'<div class="sl">{section:02d} — {_sentence(rng, 3)[:-1]}</div>',
                   _paragraph(rng, 3, "lead"), _paragraph(rng, 5)]
+        if section == 2:
+            parts.append(f"<p>The {rare_word(seed)} trick, in one line.</p>")
         blocks = [lambda: _diagram(rng), lambda: _table(rng), lambda: _code(rng),
                   lambda: '<div class="g2">' + "".join(
                       f'<div class="card"><h4>{rng.choice(WORDS).title()}</h4>'
@@ -273,6 +288,20 @@ class Server:
                 continue
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         return total
+
+    def memory_tree(self) -> tuple[float, float, float]:
+        """The largest process's resident size, and the resident and proportional set sizes of
+        the whole tree (master and workers) added up, in MB."""
+        rss, pss = [], []
+        for pid in [self.process.pid, *self.workers()]:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            rss.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+            pss.append(int(re.search(r"Pss:\s+(\d+)", rollup).group(1)) / 1024)
+        return max(rss), sum(rss), sum(pss)
 
     def memory_per_worker(self) -> tuple[float, float]:
         """Mean resident and proportional set size of the workers, in MB (PSS splits pages
@@ -556,6 +585,7 @@ class View:
     page: int  # the HTML
     fonts: int
     requests: int
+    elements: int  # in the DOM once the network settled
     fcp: float
     lcp: float
     layout: float  # ms of style and layout on the renderer's main thread
@@ -573,7 +603,8 @@ METRICS = """() => new Promise(resolve => {
   setTimeout(() => resolve({
     bytes: nav.transferSize + resources.reduce((sum, r) => sum + r.transferSize, 0),
     page: nav.transferSize, fonts: of(n => n.endsWith('.woff2')),
-    requests: 1 + resources.length, fcp: fcp ? fcp.startTime : -1, lcp: lcp}), 200);
+    requests: 1 + resources.length, elements: document.getElementsByTagName('*').length,
+    fcp: fcp ? fcp.startTime : -1, lcp: lcp}), 200);
 })"""
 
 
@@ -599,8 +630,58 @@ def first_view(browser: object, url: str, runs: int = 5) -> View:
             views.append(view)
         context.close()
     return View(**{name: statistics.median(v[name] for v in views)
-                   for name in ("bytes", "page", "fonts", "requests", "fcp", "lcp", "layout",
-                                "script")})
+                   for name in ("bytes", "page", "fonts", "requests", "elements", "fcp", "lcp",
+                                "layout", "script")})
+
+
+def first_paints(browser: object, url: str, runs: int) -> float:
+    """Median FCP of `runs` cold loads (fresh contexts), none left out: for the burst, where the
+    first load is the one that meets the server's work."""
+    paints = []
+    for _ in range(runs):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        paints.append(page.evaluate("""() => new Promise(resolve => {
+          const find = () => performance.getEntriesByName('first-contentful-paint')[0];
+          const wait = () => find() ? resolve(find().startTime) : setTimeout(wait, 20);
+          wait(); })"""))
+        context.close()
+    return statistics.median(paints)
+
+
+def first_result(browser: object, url: str, word: str, runs: int = 3) -> float:
+    """Median ms from typing `word` into the search panel of a page just loaded (fresh
+    context) to the first result on screen; 10 000 when none came within 10 s."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    times = []
+    for _ in range(runs):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        page.wait_for_function("() => !document.getElementById('search-open').hidden")
+        page.keyboard.press("/")
+        started = time.monotonic()
+        page.keyboard.type(word)
+        try:
+            page.locator("#search-results .search-result").first.wait_for(timeout=10_000)
+            times.append((time.monotonic() - started) * 1000)
+        except PlaywrightTimeout:
+            times.append(10_000.0)
+        context.close()
+    return statistics.median(times)
+
+
+def serve_bodies(url: str, rounds: int = 6) -> int:
+    """Ask for every volume's body the page names, `rounds` times over fresh connections (so
+    every worker serves them), as browsers reading the guide do; the bodies' count."""
+    page = requests.get(url + "/", headers=BROWSER, timeout=60).text
+    paths = [unescape(p) for p in re.findall(r'data-body="([^"]+)"', page)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda path: requests.get(url + path, headers=BROWSER, timeout=60)
+                      .raise_for_status(), paths * rounds))
+    return len(paths)
 
 
 @contextmanager
@@ -680,11 +761,14 @@ class Results:
     loads: dict[tuple[str, str], Load] = field(default_factory=dict)  # (server, "200"|"304")
     views: dict[str, View] = field(default_factory=dict)  # server -> first view
     add_local: tuple[float, float] = (0.0, 0.0)
-    add_gist: tuple[float, float] = (0.0, 0.0)
+    add_gist: tuple[float, float] = (-1.0, -1.0)  # negative: refused (the gist is full)
     cpu: tuple[float, float] = (0.0, 0.0)  # app, floor: µs per GET / in one process
     cold_start: float = 0.0
     all_warm: float = 0.0
     memory: dict[str, tuple[float, float]] = field(default_factory=dict)
+    tree: tuple[float, float, float] = (0.0, 0.0, 0.0)  # app after serving bodies, MB
+    bodies: int = 0
+    search: float = -1.0  # ms from typing a rare word to its first result, cold page
     github: tuple[int, float] = (0, 0.0)  # requests, seconds of page views
     page_bytes: int = 0
     page_dense: bool = False
@@ -740,8 +824,13 @@ def measure(work: Path, added: int, browser: object | None, tools: bool,
             for server in servers:
                 if server.name != "floor":
                     results.views[server.name] = first_view(browser, server.url + "/")
+            if added:
+                note(f"{added} added: search")
+                results.search = first_result(browser, app.url + "/", rare_word(added - 1))
+        results.bodies = serve_bodies(app.url)
+        results.tree = app.memory_tree()
         note(f"{added} added: adding a volume")
-        results.add_local = time_add(app.url, "99")
+        results.add_local = time_add(app.url, "3999")
     finally:
         for server in servers:
             server.stop()
@@ -755,27 +844,54 @@ def measure(work: Path, added: int, browser: object | None, tools: bool,
                 fake.requests.clear()
                 seconds = paced_views(server.url, VIEWS, VIEWS_PER_SECOND)
                 results.github = (sum(fake.requests.values()), seconds)
-            results.add_gist = time_add(server.url, "99")
+            try:
+                results.add_gist = time_add(server.url, "3999")
+            except RuntimeError as refused:  # a gist of 100 added volumes is near its size cap
+                note(f"{added} added: the Gist add failed: {refused}")
         finally:
             server.stop()
     return results
 
 
+def burst(work: Path, browser: object) -> tuple[float, float]:
+    """Seconds the owner's BURST adds through the API take, one after another, on a server
+    that was idle; then the median FCP of BURST_LOADS cold loads started at once after."""
+    payloads = [{"number": str(10 + index), "title": f"Generated Volume {index + 1}",
+                 "html": generated_volume(index)} for index in range(BURST)]
+    app, _ = start_app(work / "data")
+    try:
+        warm(app)
+        started = time.monotonic()
+        with requests.Session() as owner:
+            for payload in payloads:
+                response = owner.post(app.url + "/api/volumes", headers=BEARER, timeout=300,
+                                      json=payload)
+                if response.status_code != 201:
+                    raise RuntimeError(f"adding a volume answered {response.status_code}: "
+                                       f"{response.text[:300]}")
+        seconds = time.monotonic() - started
+        return seconds, first_paints(browser, app.url + "/", BURST_LOADS)
+    finally:
+        app.stop()
+
+
 # --- the table -----------------------------------------------------------------------------------
 
-def table(results: dict[int, Results], missing: list[str], load_average: str) -> str:
-    small, large = results[0], results[ADDED]
-    lines = [f"load average at start: {load_average}; {os.cpu_count()} cores; wrk "
+def table(results: dict[int, Results], burst_figures: tuple[float, float] | None,
+          missing: list[str], load_average: str) -> str:
+    lines = [f"load average at start: {load_average}, at the end: "
+             f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}; {os.cpu_count()} cores; wrk "
              f"{CONNECTIONS} connections, {SECONDS:g} s per run"]
     if missing:
         lines.append("not installed (run as root, or apt-get install " + " ".join(missing)
                      + "): their rows are empty")
     width = 44
-    lines.append(f"{'measure':<{width}}{small.volumes:>4} volumes{large.volumes:>12} volumes"
-                 f"   target")
+    lines.append(f"{'measure':<{width}}" + "".join(f"{r.volumes:>12} volumes"
+                                                  for r in results.values()) + "   target")
 
     def row(name: str, cell: Callable[[Results], str], target: str = "") -> None:
-        lines.append(f"{name:<{width}}{cell(small):>12}{cell(large):>20}   {target}")
+        lines.append(f"{name:<{width}}" + "".join(f"{cell(r):>20}" for r in results.values())
+                     + f"   {target}")
 
     def load(server: str, status: str) -> Callable[[Results], str]:
         def cell(r: Results) -> str:
@@ -809,7 +925,10 @@ def table(results: dict[int, Results], missing: list[str], load_average: str) ->
     for server, label in (("app", "app"), ("static", "static site")):
         row(f"first view ({label}): KB, requests",
             lambda r, s=server: f"{r.views[s].bytes / 1000:,.0f} in {r.views[s].requests:.0f}"
-            if s in r.views else "-", "< 250 KB (9 volumes)" if server == "app" else "")
+            if s in r.views else "-", "≤ 300 KB" if server == "app" else "")
+        row("  elements in the DOM",
+            lambda r, s=server: f"{r.views[s].elements:,.0f}" if s in r.views else "-",
+            "≤ 3× the first column" if server == "app" else "")
         row("  renderer: style+layout / script ms",
             lambda r, s=server: f"{r.views[s].layout:,.0f} / {r.views[s].script:,.0f}"
             if s in r.views else "-")
@@ -818,18 +937,31 @@ def table(results: dict[int, Results], missing: list[str], load_average: str) ->
             if s in r.views else "-")
         row(f"first view ({label}): FCP / LCP ms",
             lambda r, s=server: f"{r.views[s].fcp:.0f} / {r.views[s].lcp:.0f}"
-            if s in r.views else "-", "FCP < 300 / 400 ms" if server == "app" else "")
+            if s in r.views else "-", "FCP < 300 ms; ≤ 1.5× at 100" if server == "app"
+            else "")
+    row("search: a rare word's first result, cold, ms",
+        lambda r: f"{r.search:,.0f}" if r.search >= 0 else "-", "< 1 000 ms")
     row("add 100 KB volume, local: POST / seen, ms",
         lambda r: f"{r.add_local[0] * 1000:.0f} / {r.add_local[1] * 1000:.0f}")
     row("add 100 KB volume, fake Gist: POST / seen",
-        lambda r: f"{r.add_gist[0] * 1000:.0f} / {r.add_gist[1] * 1000:.0f}", "< 500 ms")
+        lambda r: f"{r.add_gist[0] * 1000:.0f} / {r.add_gist[1] * 1000:.0f}"
+        if r.add_gist[0] >= 0 else "refused", "< 500 ms")
     row("cold start: first GET / / all workers, s",
         lambda r: f"{r.cold_start:.1f} / {r.all_warm:.1f}")
     for server in ("app", "floor"):
         row(f"memory per worker ({server}): RSS / PSS MB",
             lambda r, s=server: f"{r.memory[s][0]:.0f} / {r.memory[s][1]:.0f}"
             if s in r.memory else "-")
-    requests_made, seconds = small.github
+    row("app once bodies served: largest RSS, MB", lambda r: f"{r.tree[0]:.0f}",
+        "≤ 160 MB")
+    row("  whole tree: RSS / PSS, MB", lambda r: f"{r.tree[1]:.0f} / {r.tree[2]:.0f}",
+        "≤ 600 MB")
+    if burst_figures is not None:
+        seconds, fcp = burst_figures
+        lines.append(f"{f'burst: {BURST} adds through the API, s':<{width}}{seconds:>20.1f}")
+        lines.append(f"{f'  then FCP, median of {BURST_LOADS} cold loads, ms':<{width}}"
+                     f"{fcp:>20.0f}   < 400 ms")
+    requests_made, seconds = next(iter(results.values())).github
     periods = seconds / GIST_CACHE_SECONDS
     lines.append(f"{'GitHub requests, 1 000 views on Gist storage':<{width}}"
                  f"{requests_made:>12}{'':>20}   ≤ 1 per cache period")
@@ -859,10 +991,14 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     with tempfile.TemporaryDirectory(prefix="study-guide-bench-") as folder:
         os.chmod(folder, 0o755)  # nginx's workers run as another user when started as root
+        burst_figures = None
         with chromium() if "chromium" not in missing else _nothing() as browser:
-            for added in (0, ADDED):
+            for added in ADDED_COUNTS:
                 results[added] = measure(Path(folder) / str(added), added, browser, tools, note)
-    print(table(results, missing, load_average))
+            if browser is not None:
+                note(f"burst: {BURST} adds, then first paints")
+                burst_figures = burst(Path(folder) / "burst", browser)
+    print(table(results, burst_figures, missing, load_average))
     note("done")
     return 0
 

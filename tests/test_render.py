@@ -10,7 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 import brotli
 import pytest
 
+from study_guide.web import dense_files
 from study_guide.web import page_cache as render
+from study_guide.web.dense_files import DenseFiles
 from study_guide.web.page_cache import PageCache, RenderedPage
 
 # Varied enough that the dense settings beat the fast ones.
@@ -92,9 +94,9 @@ def test_a_worker_forked_while_the_master_compresses_compresses_for_itself(monke
     release = threading.Event()
     real = render._densify
 
-    def held(page: RenderedPage) -> None:
+    def held(page: RenderedPage, shared: object) -> None:
         release.wait()
-        real(page)
+        real(page, shared)
 
     monkeypatch.setattr(render, "_densify", held)
     cache = PageCache()
@@ -120,3 +122,62 @@ def test_settle_makes_every_cached_page_dense_at_once():
     cache.settle()
     assert all(page.dense for page in pages)
     assert [brotli.decompress(p.brotli) for p in pages] == [p.body for p in pages]
+
+
+def test_processes_on_one_data_folder_compress_a_page_densely_once(tmp_path, monkeypatch):
+    """gunicorn's workers share the data folder: the first to get there compresses, the
+    others wait on its lock and read its file."""
+    calls = tmp_path / "calls"
+    real = dense_files.compress
+
+    def counted(body: bytes, levels: tuple[int, int]) -> tuple[bytes, bytes]:
+        with open(calls, "a") as handle:
+            handle.write("1")
+        return real(body, levels)
+
+    monkeypatch.setattr(dense_files, "compress", counted)
+    body = HTML.encode()
+    name = RenderedPage(body, dense=False).etag.strip('"')  # what PageCache names it
+    children = []
+    for _ in range(3):
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                gz, br = DenseFiles(tmp_path).get(name, body)
+                code = 0 if gzip.decompress(gz) == brotli.decompress(br) == body else 1
+            finally:
+                os._exit(code)
+        children.append(pid)
+    for pid in children:
+        assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    assert calls.read_text() == "1"
+    page = PageCache(tmp_path).get("guide", "v1", lambda: HTML)
+    assert wait_until_dense(page)  # from the file: no compression in this process either
+    assert calls.read_text() == "1"
+
+
+def test_a_page_prepared_ahead_is_rendered_in_the_background_once(normal_priority):
+    cache = PageCache()
+    renders = []
+
+    def render_index() -> str:
+        renders.append(1)
+        return HTML
+
+    for _ in range(3):
+        cache.prepare("index", "v1", render_index)
+    deadline = time.monotonic() + 60
+    while cache.peek("index", "v1") is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    page = cache.peek("index", "v1")
+    assert page is not None and wait_until_dense(page)
+    assert cache.get("index", "v1", lambda: "other") is page and renders == [1]
+
+
+def test_a_dense_page_keeps_only_compressed_bytes_and_still_serves_identity():
+    page = RenderedPage(HTML.encode(), dense=False)
+    page.densify()
+    assert page._body is None  # the uncompressed copy is let go
+    assert page.encoded("") == (HTML.encode(), None)
+    assert page.encoded("br") == (page.brotli, "br")

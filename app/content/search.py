@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -76,6 +77,13 @@ class Section:
     words: list[str] = field(default_factory=list)
 
 
+def _interned(words: list[str]) -> map:
+    """One string object per distinct word, however often it occurs: the outlines of every
+    volume are kept (the index of a hundred volumes holds over a million words), and without
+    this each occurrence would be an object of its own."""
+    return map(sys.intern, words)
+
+
 class _Outline(HTMLParser):
     """Splits a volume's HTML at its section labels (`.sl`), in document order."""
 
@@ -88,7 +96,7 @@ class _Outline(HTMLParser):
         self.label_text: list[str] = []
 
     def _flush(self) -> None:
-        self.sections[-1].words.extend(tokens("".join(self.parts)))
+        self.sections[-1].words.extend(_interned(tokens("".join(self.parts))))
         self.parts = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -116,7 +124,7 @@ class _Outline(HTMLParser):
         if self.label_depth is not None and self.depth == self.label_depth:
             section = self.sections[-1]
             section.title = " ".join("".join(self.label_text).split())
-            section.words.extend(tokens("".join(self.label_text)))
+            section.words.extend(_interned(tokens("".join(self.label_text))))
             self.parts = []
             self.label_depth = None
         self.depth -= 1

@@ -18,9 +18,14 @@ from study_guide.publish.asset_store import AssetStore
 
 # The reader's scripts, in the order the page loads them: core.js sets up what the features
 # share, then each feature comes after the ones it calls (see the top of core.js).
-READER_SCRIPTS = ("core.js", "links.js", "code-copy.js", "boxes.js", "sections.js",
-                  "contents.js", "progress.js", "print.js", "search.js", "search-panel.js",
-                  "fsrs.js", "study-store.js", "study.js", "study-export.js")
+# Volumes whose sections the server's page lists up front (the contents' outline and the
+# stand-ins deep links land on): the first ones, where a reader starts. Past them, a volume's
+# outline is built in the browser once its body is in, so the first view stays the same size
+# however many volumes the guide has.
+OUTLINED_VOLUMES = 10
+READER_SCRIPTS = ("core.js", "clipboard.js", "links.js", "code-copy.js", "boxes.js",
+                  "sections.js", "contents.js", "progress.js", "print.js", "search.js",
+                  "search-panel.js", "fsrs.js", "study-store.js", "study.js", "study-export.js")
 STYLESHEET = "css/guide.css"
 MATHS_FONT = "fonts/latin-modern-math-subset.woff2"
 # What the standalone file carries instead of the maths font when no volume has a formula: an
@@ -105,6 +110,11 @@ class GuidePage:
 
     def sections(self, volume: Volume) -> list[Section]:
         return labelled_sections(volume)
+
+    def outlined(self, position: int) -> bool:
+        """Whether the page lists the sections of the volume at `position` (see
+        OUTLINED_VOLUMES); a page with the bodies inline always does."""
+        return self.body_url is None or position < OUTLINED_VOLUMES
 
     def render(self) -> str:
         return render_template("guide/index.html", page=self)

@@ -41,7 +41,10 @@ def index() -> Response:
             body_url=body_url, download_href=url_for("guide.download"),
             manage_href=url_for("manage.index")).render()
 
-    return cached_response(services().pages.get("guide", guide_key(snapshot), render))
+    page = services().pages.get("guide", guide_key(snapshot), render)
+    # A reader's first search needs the index of every volume: made now, in the background.
+    services().pages.prepare("search-index", snapshot.version, lambda: index_json(volumes))
+    return cached_response(page)
 
 
 def body_url(volume: Volume) -> str:

@@ -65,43 +65,6 @@ window.StudyGuide = (function core() {
     setTimeout(function () { live.textContent = text; }, 30);
   };
 
-  // A button that copies `copy.text()`: it then shows `copy.shown` for a moment and
-  // `copy.said` is announced; `copy.failed` is announced when the page may not copy.
-  SG.copyButton = function (className, label, ariaLabel, copy) {
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = className;
-    button.textContent = label;
-    button.setAttribute("aria-label", ariaLabel);
-    button.addEventListener("click", function () {
-      copyText(copy.text()).then(function () {
-        button.textContent = copy.shown;
-        SG.announce(copy.said);
-        setTimeout(function () { button.textContent = label; }, 1500);
-      }, function () { SG.announce(copy.failed); });
-    });
-    return button;
-  };
-  // The async clipboard API where allowed, else execCommand on a selected field (file://).
-  function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text).catch(function () { return fallbackCopy(text); });
-    }
-    return fallbackCopy(text);
-  }
-  function fallbackCopy(text) {
-    var field = document.createElement("textarea");
-    field.value = text;
-    field.readOnly = true;  // no on-screen keyboard on phones
-    field.className = "visually-hidden";
-    document.body.appendChild(field);
-    field.select();
-    var ok;
-    try { ok = document.execCommand("copy"); } catch (error) { ok = false; }
-    field.remove();
-    return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
-  }
-
   // --- dialogs: native <dialog> gives the focus trap, inert page and Escape ----------------
   SG.openDialog = function (dialog, focusTarget) {
     if (dialog.open) return;
@@ -237,6 +200,7 @@ window.StudyGuide = (function core() {
     else volume.appendChild(body);
     pendingBodies.delete(volume);
     volume.removeAttribute("data-body");
+    addTools(volume);
     collectStops();
     if (anchor && stopById.get(anchor.id) === anchor) {
       var shift = anchor.el.getBoundingClientRect().top - before;
@@ -244,6 +208,19 @@ window.StudyGuide = (function core() {
     }
     emit("volume-loaded", volume);
     return true;
+  }
+  // The page gives only its first volumes their divider's buttons (progress.js and print.js
+  // wire them): another volume gets a copy of them with its body.
+  function addTools(volume) {
+    var divider = volume.querySelector(".vol-divider");
+    var model = main.querySelector(".vol-divider .vol-tools");
+    if (!divider || !model || divider.querySelector(".vol-tools")) return;
+    var tools = model.cloneNode(true);
+    tools.hidden = true;
+    Array.prototype.forEach.call(tools.querySelectorAll("[data-wired]"), function (button) {
+      button.removeAttribute("data-wired");  // the copy's buttons are wired afresh
+    });
+    divider.insertBefore(tools, divider.querySelector(".vol-title").nextSibling);
   }
   SG.isPending = function (volume) { return pendingBodies.has(volume); };
   SG.loadVolume = function (volume) {
@@ -271,7 +248,8 @@ window.StudyGuide = (function core() {
     loadingBodies.set(volume, loading);
     loading.catch(function (error) {
       loadingBodies.delete(volume);  // a later need tries again
-      var note = placeholder && placeholder.querySelector(".vol-loading");
+      var note = placeholder && (placeholder.classList.contains("vol-loading") ? placeholder
+        : placeholder.querySelector(".vol-loading"));
       if (note) {
         note.textContent = error instanceof TypeError  // fetch's word for no connection
           ? "This volume could not be loaded: check the connection, then reload the page."

@@ -11,13 +11,17 @@
       window.print();
     }, function () {});
   }
-  SG.volumes.forEach(function (volume) {
+  // Wired for every volume the page gives the button, and for the others as their bodies come.
+  function wireButton(volume) {
     var tools = volume.querySelector(".vol-divider .vol-tools");
     var button = tools && tools.querySelector(".vol-print");
-    if (!button) return;
+    if (!button || button.hasAttribute("data-wired")) return;
+    button.setAttribute("data-wired", "");
     tools.hidden = false;
     button.addEventListener("click", function () { printVolume(volume); });
-  });
+  }
+  SG.volumes.forEach(wireButton);
+  SG.on("volume-loaded", wireButton);
   window.addEventListener("afterprint", function () {
     document.body.classList.remove("print-one");
     Array.prototype.forEach.call(document.querySelectorAll(".print-target"), function (el) {

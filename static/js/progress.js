@@ -23,10 +23,24 @@
     if (item) {
       item.classList.toggle("is-read", done);
       var mark = item.querySelector(".toc-read");
+      if (!mark && done) mark = readMark(item);
       if (mark) mark.hidden = !done;
     }
     var card = document.querySelector('.contents a[href="#' + CSS.escape(volumeId) + '"]');
     if (card) card.classList.toggle("is-read", done);
+  }
+  // The page marks its first volumes' items only; another's mark is made once it is read.
+  function readMark(item) {
+    var mark = document.createElement("span");
+    mark.className = "toc-read";
+    mark.title = "Read";
+    mark.textContent = "✓";
+    var hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = " read";
+    mark.appendChild(hidden);
+    item.querySelector(".toc-row").appendChild(mark);
+    return mark;
   }
   function setRead(volumeId, done) {
     if (done) read[volumeId] = true;
@@ -34,14 +48,22 @@
     SG.save("read", read);
     showRead(volumeId);
   }
-  SG.volumes.forEach(function (volume) {
+  function wireTools(volume) {
     var tools = volume.querySelector(".vol-divider .vol-tools");
     var button = tools && tools.querySelector(".vol-read");
-    if (!button) return;
+    if (!button || button.hasAttribute("data-wired")) return;
+    button.setAttribute("data-wired", "");
     tools.hidden = false;
     button.addEventListener("click", function () {
       setRead(volume.id, !isRead(volume.id));
     });
+  }
+  SG.volumes.forEach(function (volume) {
+    wireTools(volume);
+    showRead(volume.id);
+  });
+  SG.on("volume-loaded", function (volume) {
+    wireTools(volume);
     showRead(volume.id);
   });
 
@@ -60,18 +82,19 @@
   var resume = document.getElementById("resume");
   function offerResume() {
     if (!resume || !SG.isObject(saved) || typeof saved.id !== "string") return;
-    var stop = SG.stopById.get(saved.id);
+    // A section of a volume whose body is still to come is offered as its volume.
+    var stop = SG.stopById.get(saved.id) || SG.stopById.get(saved.id.replace(/-\d+$/, ""));
     if (!stop || stop.index === 0 || location.hash) return;
     var link = document.getElementById("resume-link");
     link.textContent = stop.el.classList.contains("sl")
       ? SG.volumeLabel(stop.volume).split(" · ")[0] + " · " + SG.stopTitle(stop)
       : SG.volumeLabel(stop.volume);
-    link.setAttribute("href", "#" + stop.id);
+    link.setAttribute("href", "#" + saved.id);
     resume.hidden = false;
     link.addEventListener("click", function (event) {
       event.preventDefault();
       resume.hidden = true;
-      SG.goTo(stop.id, { history: "push" });
+      SG.goTo(saved.id, { history: "push" });
     });
     document.getElementById("resume-dismiss").addEventListener("click", function () {
       resume.hidden = true;

@@ -40,11 +40,18 @@
     return fragment;
   }
 
-  function stopOfSection(section) {
-    var stop = SG.stopById.get(String(index.raw.sections[section][1]));
-    var volume = index.raw.volumes[index.raw.sections[section][0]];
-    // The stop must be in the volume the index says: a stale index never points elsewhere.
-    return stop && volume && stop.volume.id === String(volume[0]) ? stop : null;
+  // Where a result leads: {id, volume, stop}. A volume whose body is still to come has no stop
+  // for its sections yet: the result is shown from the index, and its body brought in.
+  function targetOfSection(section) {
+    var entry = index.raw.sections[section];
+    var id = String(entry[1]);
+    var indexed = index.raw.volumes[entry[0]];
+    var volume = indexed && SG.volumeById.get(String(indexed[0]));
+    // The section must be in the volume the index says: a stale index never points elsewhere.
+    if (!volume) return null;
+    var stop = SG.stopById.get(id);
+    if (stop) return stop.volume === volume ? { id: id, volume: volume, stop: stop } : null;
+    return SG.isPending(volume) ? { id: id, volume: volume, stop: null, title: entry[2] } : null;
   }
 
   // `reveal`: scroll the option into the list's view (arrow keys); a fresh list starts at the top.
@@ -76,10 +83,18 @@
     var found = engine.query(index, text);
     var hits = [];
     for (var i = 0; i < found.hits.length && hits.length < SHOWN; i++) {
-      var stop = stopOfSection(found.hits[i].section);
-      if (stop) hits.push(stop);
+      var target = targetOfSection(found.hits[i].section);
+      if (target) hits.push(target);
     }
-    hits.forEach(function (stop, position) {
+    var coming = hits.filter(function (target) { return SG.isPending(target.volume); });
+    if (coming.length) {
+      // Snippets are cut from the page: once these bodies are in, the list is drawn again.
+      Promise.all(coming.map(function (target) { return SG.loadVolume(target.volume); }))
+        .then(function () { if (dialog.open && input.value === text) render(text); },
+              function () {});
+    }
+    hits.forEach(function (target, position) {
+      var stop = target.stop;
       var option = document.createElement("li");
       option.className = "search-result";
       option.id = "search-result-" + position;
@@ -87,23 +102,25 @@
       option.setAttribute("aria-selected", "false");
       var where = document.createElement("span");
       where.className = "sr-where";
-      where.textContent = SG.volumeLabel(stop.volume);
+      where.textContent = SG.volumeLabel(target.volume);
       var title = document.createElement("span");
       title.className = "sr-title";
-      title.appendChild(highlighted(stop.el.classList.contains("sl") ? SG.stopTitle(stop)
-        : "Introduction", found.terms));
+      var heading = stop ? (stop.el.classList.contains("sl") ? SG.stopTitle(stop) : "")
+        : String(target.title || "");
+      title.appendChild(highlighted(heading || "Introduction", found.terms));
       var body = document.createElement("span");
       body.className = "sr-snippet";
-      body.appendChild(highlighted(engine.snippet(stop, found.terms), found.terms));
+      body.appendChild(SG.isPending(target.volume) ? document.createTextNode("…")
+        : highlighted(engine.snippet(stop, found.terms), found.terms));
       option.appendChild(where);
       option.appendChild(title);
       option.appendChild(body);
-      option.addEventListener("click", function () { go(stop); });
+      option.addEventListener("click", function () { go(target); });
       option.addEventListener("mousemove", function () {
         if (active !== position) setActive(position, false);
       });
       list.appendChild(option);
-      shown.push({ stop: stop, option: option });
+      shown.push({ target: target, option: option });
     });
     var total = found.hits.length;
     status.textContent = total === 0 ? "No section matches “" + text.trim() + "”."
@@ -113,9 +130,9 @@
     if (hits.length) setActive(0, false);
   }
 
-  function go(stop) {
+  function go(target) {
     dialog.close();
-    SG.goTo(stop.id, { history: "push" });
+    SG.goTo(target.id, { history: "push" });
   }
 
   var pending = 0;
@@ -137,16 +154,13 @@
         pending = 0;
         render(input.value);
       }
-      if (shown[active]) go(shown[active].stop);
+      if (shown[active]) go(shown[active].target);
     }
   });
 
   SG.openSearch = function () {
     SG.openDialog(dialog, input);
     input.select();
-    // Snippets are cut from the page: volumes not on it yet are brought in, then shown.
-    SG.loadAll().then(function () { if (index && input.value) render(input.value); },
-                      function () {});
     if (index) {
       render(input.value);
       return;
