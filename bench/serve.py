@@ -292,29 +292,13 @@ class Server:
     def memory_tree(self) -> tuple[float, float, float]:
         """The largest process's resident size, and the resident and proportional set sizes of
         the whole tree (master and workers) added up, in MB."""
-        rss, pss = [], []
-        for pid in [self.process.pid, *self.workers()]:
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-            except OSError:
-                continue
-            rss.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
-            pss.append(int(re.search(r"Pss:\s+(\d+)", rollup).group(1)) / 1024)
+        rss, pss = _memory([self.process.pid, *self.workers()])
         return max(rss), sum(rss), sum(pss)
 
     def memory_per_worker(self) -> tuple[float, float]:
         """Mean resident and proportional set size of the workers, in MB (PSS splits pages
         shared with the master and the other workers among them)."""
-        rss, pss = [], []
-        for pid in self.workers():
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-            except OSError:
-                continue
-            rss.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
-            pss.append(int(re.search(r"Pss:\s+(\d+)", rollup).group(1)) / 1024)
+        rss, pss = _memory(self.workers())
         return statistics.mean(rss), statistics.mean(pss)
 
     def settle(self, timeout: float = 120) -> None:
@@ -1008,5 +992,20 @@ def _nothing() -> Iterator[None]:
     yield None
 
 
+def _memory(pids: list[int]) -> tuple[list[float], list[float]]:
+    """Resident and proportional set sizes in MB of the processes still running."""
+    rss, pss = [], []
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        rss.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+        pss.append(int(re.search(r"Pss:\s+(\d+)", rollup).group(1)) / 1024)
+    return rss, pss
+
+
 if __name__ == "__main__":
     sys.exit(main())
+
