@@ -180,7 +180,7 @@ def test_site_works_under_a_sub_path_in_chromium(static_host, page):
     page.keyboard.type("zebraf")
     page.locator(".search-result").first.wait_for()
     assert "Diffusion Models" in page.locator(".search-result .sr-where").first.inner_text()
-    # Search brought in every volume's body, each from the folder under the sub-path.
-    page.wait_for_function("() => !document.querySelector('section.volume[data-body]')")
+    # Search brought in the body of the result's volume, from the folder under the sub-path.
+    page.wait_for_function("() => !document.querySelector('#vol-12[data-body]')")
     assert "zebrafinch" in page.locator("#vol-12").text_content()
     assert failed == [] and page.console_errors == []

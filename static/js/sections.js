@@ -134,11 +134,20 @@
     run: function (key) { step(key === "j" ? 1 : -1); } });
 
   // --- landing on a deep link ----------------------------------------------------------------
+  // A body that comes in after the landing can lengthen the page under a target that sat near
+  // its end: the target is placed again then, until the reader scrolls or acts.
+  var landedOn = null;
   function landOnHash() {
     var id;
     try { id = decodeURIComponent(location.hash.slice(1)); } catch (error) { return; }
-    if (id) SG.goTo(id, { keepFocus: true });
+    if (id) { landedOn = id; SG.goTo(id, { keepFocus: true }); }
   }
+  ["wheel", "touchstart", "pointerdown", "keydown"].forEach(function (name) {
+    window.addEventListener(name, function () { landedOn = null; }, { passive: true });
+  });
+  SG.on("volume-loaded", function () {
+    if (landedOn && landedOn === goingTo) SG.goTo(landedOn, { keepFocus: true });
+  });
   if (location.hash) {
     SG.on("ready", landOnHash);
     window.addEventListener("load", function () { requestAnimationFrame(landOnHash); });
