@@ -29,7 +29,7 @@ def test_reader_sees_every_volume_and_header_links_jump(run_server, page):
     assert page.eval_on_selector_all("section.volume", "els => els.map(e => e.id)") == expected
     target = expected[len(expected) // 2]
     page.click(f'.volume-nav a[href="#{target}"]')
-    page.wait_for_function(f"location.hash === '#{target}'")
+    page.wait_for_function(f"() => location.hash === '#{target}'")
     top = page.evaluate(f"document.getElementById('{target}').getBoundingClientRect().top")
     assert 0 <= top < 200
     assert seen == {"failed": [], "foreign": []}

@@ -134,7 +134,7 @@ def screenshot(page, name: str) -> None:
 def test_sign_in_by_keyboard_alone_with_a_visible_focus_on_every_control(run_server, page):
     server = run_server()
     page.goto(server.url + "/login")
-    page.wait_for_function("document.activeElement.id === 'token'")  # ready for typing
+    page.wait_for_function("() => document.activeElement.id === 'token'")  # ready for typing
     page.keyboard.type("not-the-owner-token-at-all")
     page.keyboard.press("Enter")
     page.wait_for_selector("#login-error")
@@ -159,7 +159,7 @@ def test_owner_tools_work_by_keyboard_alone_with_a_visible_focus(run_server, chr
 
     tab_to(page, 'a[href="#setup"]')
     page.keyboard.press("Enter")
-    page.wait_for_function("location.hash === '#setup'")
+    page.wait_for_function("() => location.hash === '#setup'")
 
     tab_to(page, "#test-connection")
     page.keyboard.press("Enter")
@@ -240,7 +240,7 @@ def test_every_control_on_the_guide_is_reached_by_tab_with_a_visible_focus(run_s
     assert page.evaluate("document.activeElement.className") == "skip-link"
     tab_to(page, '.volume-nav a[href="#vol-5"]')
     page.keyboard.press("Enter")
-    page.wait_for_function("location.hash === '#vol-5'")
+    page.wait_for_function("() => location.hash === '#vol-5'")
     top = page.evaluate("document.getElementById('vol-5').getBoundingClientRect().top")
     assert 0 <= top < 200
 
@@ -336,7 +336,7 @@ def test_manage_page_is_organised_by_the_owners_tasks(run_server, page):
     # Status first: where volumes are kept and the connection test, above the fold.
     assert page.locator("#test-connection").bounding_box()["y"] < 900
     page.click('.manage-tasks a[href="#volumes"]')
-    page.wait_for_function("location.hash === '#volumes'")
+    page.wait_for_function("() => location.hash === '#volumes'")
     top = page.evaluate("document.getElementById('volumes').getBoundingClientRect().top")
     header = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().bottom")
     assert header <= top < header + 40  # not hidden under the sticky header
